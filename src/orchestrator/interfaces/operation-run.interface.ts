@@ -1,0 +1,19 @@
+/** Second argument of every operation: where it runs and how to stop in time. */
+export interface OperationRun {
+  readonly pipeline: string;
+  readonly operation: string;
+  /**
+   * Aborted on this operation's or the run's timeout, on the caller's abort (e.g. client
+   * disconnect) and when the run ends. Pass it to fetch and database calls.
+   */
+  readonly signal: AbortSignal;
+  /** When the run's or operation's budget ends, in ms since the epoch; `undefined` if unbounded. */
+  readonly deadline: number | undefined;
+}
+
+export interface RunOptions {
+  /** Ends the run as `aborted` when it fires (e.g. the HTTP client went away). */
+  signal?: AbortSignal;
+  /** Budget for this run in ms; overrides the pipeline's. */
+  timeoutMs?: number;
+}

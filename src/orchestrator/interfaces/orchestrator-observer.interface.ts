@@ -1,0 +1,24 @@
+import type { OperationDefinition, PipelineDefinition } from './pipeline-definition.interface.js';
+import type { OperationOutcome, PipelineResult } from './pipeline-result.interface.js';
+
+/**
+ * Hooks called synchronously on the run's hot path: keep them cheap, never await in them.
+ * Arguments are positional so a run allocates no event objects. A throwing observer is logged
+ * and ignored; it never changes a run's outcome.
+ */
+export interface OrchestratorObserver {
+  onRunStart?(pipeline: PipelineDefinition): void;
+  /** Called once per operation that started, whatever its outcome; `durationMs` as in `metrics`. */
+  onOperationEnd?(
+    pipeline: PipelineDefinition,
+    operation: OperationDefinition,
+    outcome: OperationOutcome,
+    durationMs: number,
+    error?: unknown,
+  ): void;
+  onRunEnd?(
+    pipeline: PipelineDefinition,
+    outcome: OperationOutcome,
+    result: PipelineResult<unknown>,
+  ): void;
+}

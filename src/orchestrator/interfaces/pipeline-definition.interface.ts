@@ -1,0 +1,25 @@
+import type { Type } from '@nestjs/common';
+
+/** One operation of a pipeline, as the registry holds it. Built once at boot; never mutated. */
+export interface OperationDefinition {
+  /** Name in results, metrics and dashboards (defaults to the method name). */
+  readonly name: string;
+  /** Method of the pipeline class that implements it. */
+  readonly method: string;
+  /** A failing critical operation stops the run; a non-critical one is recorded and skipped. */
+  readonly critical: boolean;
+  /** Own time budget in ms, if any (module default applied). */
+  readonly timeoutMs: number | undefined;
+  /** Position in the pipeline, from 0. */
+  readonly order: number;
+}
+
+/** A discovered pipeline: what metrics, dashboards, docs and schematics read. */
+export interface PipelineDefinition {
+  readonly name: string;
+  readonly target: Type<unknown>;
+  readonly description: string | undefined;
+  /** Budget for the whole run in ms, if any (module default applied). */
+  readonly timeoutMs: number | undefined;
+  readonly operations: readonly OperationDefinition[];
+}

@@ -1,0 +1,36 @@
+/** Why a run or an operation ended. */
+export type OperationOutcome = 'success' | 'failure' | 'timeout' | 'aborted';
+
+/** Error codes the runner itself produces; operations may use their own via `OperationError`. */
+export type OrchestratorErrorCode = 'OPERATION_FAILED' | 'TIMEOUT' | 'ABORTED' | (string & {});
+
+/** The critical failure that ended a run. */
+export interface PipelineError {
+  readonly operation: string;
+  readonly message: string;
+  readonly code: OrchestratorErrorCode;
+  /** Extra structured details given to `OperationError`, safe to show a client. */
+  readonly details?: unknown;
+  /** The value the operation threw (not enumerable, so it never reaches a JSON body). */
+  readonly cause?: unknown;
+}
+
+/** A non-critical failure: recorded, and the run went on. */
+export interface OperationFailure {
+  readonly operation: string;
+  readonly message: string;
+  readonly code: OrchestratorErrorCode;
+  readonly critical: boolean;
+}
+
+export interface PipelineResult<Ctx = unknown> {
+  readonly success: boolean;
+  /** The context after the last operation that ran. */
+  readonly data?: Ctx;
+  readonly error?: PipelineError;
+  /** Whole run in ms, sub-millisecond precision, monotonic clock. */
+  readonly duration: number;
+  /** ms per operation that started, in run order. */
+  readonly metrics: Record<string, number>;
+  readonly errors: OperationFailure[];
+}

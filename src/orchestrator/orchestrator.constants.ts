@@ -1,0 +1,3 @@
+export const PIPELINE_METADATA = 'orchestrator:pipeline';
+export const OPERATION_METADATA = 'orchestrator:operation';
+export const OBSERVER_METADATA = 'orchestrator:observer';

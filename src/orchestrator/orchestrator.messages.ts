@@ -1,0 +1,32 @@
+// Every text the orchestrator shows a developer, in one place. Boot errors name `Class@method`.
+
+const ms = (value: number) => `${value} ms`;
+
+export const messages = {
+  noOperations: (className: string) =>
+    `@Pipeline ${className} has no @Operation methods: decorate at least one method, or remove @Pipeline.`,
+  duplicateOperation: (className: string, name: string, first: string, second: string) =>
+    `@Pipeline ${className} has two operations named "${name}" (${className}@${first} and ${className}@${second}): give one of them another name.`,
+  duplicatePipeline: (name: string, first: string, second: string) =>
+    `Two pipelines are named "${name}" (${first} and ${second}): pipeline names must be unique, pass @Pipeline('<other name>').`,
+  notStatic: (className: string) =>
+    `@Pipeline ${className} is request-scoped or transient (or depends on such a provider): pipelines are built once at boot, so they must be singletons.`,
+  operationOutsidePipeline: (className: string, method: string) =>
+    `${className}@${method} is decorated @Operation but ${className} is not a @Pipeline: add @Pipeline() to the class.`,
+  invalidTimeout: (where: string, value: unknown) =>
+    `${where} has an invalid timeout (${String(value)}): use a positive finite number of milliseconds.`,
+  notRegistered: (pipeline: string) =>
+    `Pipeline ${pipeline} is not registered: decorate it with @Pipeline(), list it in a module's providers, and import OrchestratorModule.forRoot() once.`,
+  operationTimedOut: (operation: string, timeoutMs: number) =>
+    `Operation "${operation}" timed out after ${ms(timeoutMs)}.`,
+  runTimedOut: (pipeline: string, timeoutMs: number, operation: string) =>
+    `Pipeline "${pipeline}" timed out after ${ms(timeoutMs)} (during "${operation}").`,
+  runAborted: (operation: string) => `Run aborted by the caller (during "${operation}").`,
+  runFinished: 'The pipeline run has finished.',
+  invalidReturn: (label: string, kind: string) =>
+    `${label} returned ${kind}: an operation returns the context, a partial of it, or nothing.`,
+  nonErrorThrown: (value: unknown) => `Operation threw a non-Error value: ${String(value)}`,
+  observerFailed: (hook: string, observer: string) => `Observer ${observer}.${hook} threw; the run goes on.`,
+  unknownOperation: (className: string, operation: string) =>
+    `${className} has no @Operation named "${operation}".`,
+};
