@@ -1,6 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { OrchestratorObserver } from './interfaces/orchestrator-observer.interface.js';
-import type { OperationDefinition, PipelineDefinition } from './interfaces/pipeline-definition.interface.js';
+import type {
+  OperationDefinition,
+  PipelineDefinition,
+} from './interfaces/pipeline-definition.interface.js';
 import type { OperationOutcome } from './interfaces/pipeline-result.interface.js';
 
 /** Logs failed operations: error for critical ones, warn for those the run survived. */

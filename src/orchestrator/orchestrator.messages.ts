@@ -26,7 +26,8 @@ export const messages = {
   invalidReturn: (label: string, kind: string) =>
     `${label} returned ${kind}: an operation returns the context, a partial of it, or nothing.`,
   nonErrorThrown: (value: unknown) => `Operation threw a non-Error value: ${String(value)}`,
-  observerFailed: (hook: string, observer: string) => `Observer ${observer}.${hook} threw; the run goes on.`,
+  observerFailed: (hook: string, observer: string) =>
+    `Observer ${observer}.${hook} threw; the run goes on.`,
   unknownOperation: (className: string, operation: string) =>
     `${className} has no @Operation named "${operation}".`,
 };

@@ -9,5 +9,8 @@ export const {
 } = new ConfigurableModuleBuilder<OrchestratorModuleOptions>()
   .setClassMethodName('forRoot')
   // Registered once in the root module, it serves every feature module.
-  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .setExtras({ isGlobal: true }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+  }))
   .build();

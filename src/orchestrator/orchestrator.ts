@@ -27,7 +27,11 @@ export class Orchestrator {
     input: C,
     options?: RunOptions,
   ): Promise<PipelineResult<C>>;
-  run<C extends object>(pipeline: string, input: C, options?: RunOptions): Promise<PipelineResult<C>>;
+  run<C extends object>(
+    pipeline: string,
+    input: C,
+    options?: RunOptions,
+  ): Promise<PipelineResult<C>>;
   run<C extends object>(
     pipeline: string | Type<unknown>,
     input: C,

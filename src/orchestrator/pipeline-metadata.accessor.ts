@@ -1,7 +1,14 @@
 import { Injectable, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { OBSERVER_METADATA, OPERATION_METADATA, PIPELINE_METADATA } from './orchestrator.constants.js';
-import type { OperationMetadata, PipelineMetadata } from './interfaces/pipeline-options.interface.js';
+import {
+  OBSERVER_METADATA,
+  OPERATION_METADATA,
+  PIPELINE_METADATA,
+} from './orchestrator.constants.js';
+import type {
+  OperationMetadata,
+  PipelineMetadata,
+} from './interfaces/pipeline-options.interface.js';
 
 /** The one place that reads the decorators' metadata back. */
 @Injectable()

@@ -2,13 +2,22 @@ import type { Type } from '@nestjs/common';
 import { MetadataScanner } from '@nestjs/core';
 import { OrchestratorConfigurationError } from './orchestrator.errors.js';
 import { messages } from './orchestrator.messages.js';
-import type { OperationDefinition, PipelineDefinition } from './interfaces/pipeline-definition.interface.js';
+import type {
+  OperationDefinition,
+  PipelineDefinition,
+} from './interfaces/pipeline-definition.interface.js';
 import type { OrchestratorModuleOptions } from './interfaces/orchestrator-options.interface.js';
-import type { OperationMetadata, PipelineMetadata } from './interfaces/pipeline-options.interface.js';
+import type {
+  OperationMetadata,
+  PipelineMetadata,
+} from './interfaces/pipeline-options.interface.js';
 import type { PipelineMetadataAccessor } from './pipeline-metadata.accessor.js';
 import type { OperationFn, PipelinePlan, PlanStep } from './pipeline-plan.js';
 
-type Defaults = Pick<OrchestratorModuleOptions, 'defaultPipelineTimeoutMs' | 'defaultOperationTimeoutMs'>;
+type Defaults = Pick<
+  OrchestratorModuleOptions,
+  'defaultPipelineTimeoutMs' | 'defaultOperationTimeoutMs'
+>;
 
 interface FoundOperation {
   readonly method: string;
@@ -50,7 +59,8 @@ export function buildPlan(
 ): PipelinePlan {
   const className = target.name;
   const found = findOperations(target.prototype as object, accessor, scanner);
-  if (found.length === 0) throw new OrchestratorConfigurationError(messages.noOperations(className));
+  if (found.length === 0)
+    throw new OrchestratorConfigurationError(messages.noOperations(className));
 
   const methodByName = new Map<string, string>();
   const operations: OperationDefinition[] = [];
@@ -59,7 +69,9 @@ export function buildPlan(
     const name = metadata.name ?? method;
     const previous = methodByName.get(name);
     if (previous !== undefined) {
-      throw new OrchestratorConfigurationError(messages.duplicateOperation(className, name, previous, method));
+      throw new OrchestratorConfigurationError(
+        messages.duplicateOperation(className, name, previous, method),
+      );
     }
     methodByName.set(name, method);
     const label = `${className}@${method}`;

@@ -28,8 +28,14 @@ export class PipelineExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    checkTimeout('OrchestratorModule defaultPipelineTimeoutMs', this.options.defaultPipelineTimeoutMs);
-    checkTimeout('OrchestratorModule defaultOperationTimeoutMs', this.options.defaultOperationTimeoutMs);
+    checkTimeout(
+      'OrchestratorModule defaultPipelineTimeoutMs',
+      this.options.defaultPipelineTimeoutMs,
+    );
+    checkTimeout(
+      'OrchestratorModule defaultOperationTimeoutMs',
+      this.options.defaultOperationTimeoutMs,
+    );
 
     const observers: OrchestratorObserver[] = [];
     if (this.options.logFailures !== false) observers.push(new FailureLoggerObserver());
@@ -56,7 +62,9 @@ export class PipelineExplorer implements OnModuleInit {
         throw new OrchestratorConfigurationError(messages.notStatic(target.name));
       }
       seen.add(instance);
-      this.registry.add(buildPlan(target, instance, pipeline, this.accessor, this.options, this.scanner));
+      this.registry.add(
+        buildPlan(target, instance, pipeline, this.accessor, this.options, this.scanner),
+      );
     }
     this.runner.observe(observers);
   }
@@ -64,8 +72,10 @@ export class PipelineExplorer implements OnModuleInit {
   /** The class behind a provider; factories and plain values count only through their instance. */
   private classOf(wrapper: InstanceWrapper): Type<unknown> | undefined {
     const instance = wrapper.instance as object | null | undefined;
-    if (instance !== null && typeof instance === 'object') return instance.constructor as Type<unknown>;
-    if (!wrapper.inject && typeof wrapper.metatype === 'function') return wrapper.metatype as Type<unknown>;
+    if (instance !== null && typeof instance === 'object')
+      return instance.constructor as Type<unknown>;
+    if (!wrapper.inject && typeof wrapper.metatype === 'function')
+      return wrapper.metatype as Type<unknown>;
     return undefined;
   }
 
@@ -74,7 +84,9 @@ export class PipelineExplorer implements OnModuleInit {
     if (prototype === undefined || prototype === Object.prototype) return;
     const [stray] = findOperations(prototype, this.accessor, this.scanner);
     if (stray !== undefined) {
-      throw new OrchestratorConfigurationError(messages.operationOutsidePipeline(target.name, stray.method));
+      throw new OrchestratorConfigurationError(
+        messages.operationOutsidePipeline(target.name, stray.method),
+      );
     }
   }
 }

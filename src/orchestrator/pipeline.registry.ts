@@ -41,7 +41,8 @@ export class PipelineRegistry {
   plan(pipeline: string | Type<unknown>): PipelinePlan {
     const plan = this.find(pipeline);
     if (plan === undefined) {
-      const label = typeof pipeline === 'string' ? `"${pipeline}"` : (pipeline?.name ?? String(pipeline));
+      const label =
+        typeof pipeline === 'string' ? `"${pipeline}"` : (pipeline?.name ?? String(pipeline));
       throw new OrchestratorConfigurationError(messages.notRegistered(label));
     }
     return plan;

@@ -13,7 +13,8 @@ interface Ctx {
 }
 
 /** Resolves after `ms`, or never when `ms` is Infinity. */
-const sleep = (ms: number) => new Promise<void>((resolve) => ms !== Infinity && setTimeout(resolve, ms));
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => ms !== Infinity && setTimeout(resolve, ms));
 
 @Injectable()
 class Journal {
@@ -84,17 +85,17 @@ describe('PipelineRunner semantics', () => {
     @Pipeline()
     class SyncOnly {
       @Operation()
-      first() {
+      first(_ctx: Ctx) {
         queueMicrotask(() => (microtaskRan = true));
       }
 
       @Operation()
-      second() {
+      second(_ctx: Ctx) {
         return { note: microtaskRan ? 'awaited' : 'same tick' };
       }
     }
     const app = await createPipelineTestingModule(SyncOnly);
-    const result = await app.run({ value: 0 } as Ctx);
+    const result = await app.run({ value: 0 });
     expect(result.data?.note).toBe('same tick');
     await app.close();
   });
@@ -113,7 +114,8 @@ describe('PipelineRunner semantics', () => {
       @Operation()
       async charge(ctx: Ctx) {
         this.journal.started.push('charge');
-        if (ctx.value === 2) throw new OperationError('PAYMENT_DECLINED', 'Card declined', { retry: false });
+        if (ctx.value === 2)
+          throw new OperationError('PAYMENT_DECLINED', 'Card declined', { retry: false });
         if (ctx.value === 3) return Promise.reject(new Error('gateway said no'));
         if (ctx.value === 4) throw 'a bare string';
         if (ctx.value === 5) throw { weird: true };
@@ -170,13 +172,23 @@ describe('PipelineRunner semantics', () => {
       [3, 'gateway said no'],
       [4, 'a bare string'],
       [5, 'Operation threw a non-Error value: [object Object]'],
-      [6, 'Failing@charge returned number: an operation returns the context, a partial of it, or nothing.'],
-    ])('handles rejections, non-Error throws and bad returns alike (case %i)', async (value, message) => {
-      const result = await app.run({ value });
-      expect(result.success).toBe(false);
-      expect(result.error).toMatchObject({ operation: 'charge', code: 'OPERATION_FAILED', message });
-      expect(journal.started).not.toContain('ship');
-    });
+      [
+        6,
+        'Failing@charge returned number: an operation returns the context, a partial of it, or nothing.',
+      ],
+    ])(
+      'handles rejections, non-Error throws and bad returns alike (case %i)',
+      async (value, message) => {
+        const result = await app.run({ value });
+        expect(result.success).toBe(false);
+        expect(result.error).toMatchObject({
+          operation: 'charge',
+          code: 'OPERATION_FAILED',
+          message,
+        });
+        expect(journal.started).not.toContain('ship');
+      },
+    );
   });
 
   describe('timeouts and aborts', () => {
@@ -230,7 +242,12 @@ describe('PipelineRunner semantics', () => {
       const result = await app.run({ value: 1 });
       expect(result.success).toBe(true);
       expect(result.errors).toEqual([
-        { operation: 'notify', message: 'Operation "notify" timed out after 20 ms.', code: 'TIMEOUT', critical: false },
+        {
+          operation: 'notify',
+          message: 'Operation "notify" timed out after 20 ms.',
+          code: 'TIMEOUT',
+          critical: false,
+        },
       ]);
       expect(journal.signals.notify.aborted).toBe(true);
       expect((journal.signals.notify.reason as Error).name).toBe('TimeoutError');

@@ -66,7 +66,8 @@ class RunState {
   }
 
   reason(): unknown {
-    if (this.interrupted === 'timeout') return new DOMException('Pipeline timed out', 'TimeoutError');
+    if (this.interrupted === 'timeout')
+      return new DOMException('Pipeline timed out', 'TimeoutError');
     return this.callerSignal?.reason ?? new DOMException('Run aborted', 'AbortError');
   }
 
@@ -138,9 +139,11 @@ function pipelineError(
   details: unknown,
   cause: unknown,
 ): PipelineError {
-  const error: PipelineError = details === undefined ? { operation, message, code } : { operation, message, code, details };
+  const error: PipelineError =
+    details === undefined ? { operation, message, code } : { operation, message, code, details };
   // Kept for the caller's own mapping, hidden from JSON so it never reaches a client.
-  if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause, enumerable: false });
+  if (cause !== undefined)
+    Object.defineProperty(error, 'cause', { value: cause, enumerable: false });
   return error;
 }
 
@@ -217,7 +220,9 @@ export class PipelineRunner {
         }
         if (out !== undefined && out !== context) {
           if (out === null || typeof out !== 'object') {
-            throw new TypeError(messages.invalidReturn(step.label, out === null ? 'null' : typeof out));
+            throw new TypeError(
+              messages.invalidReturn(step.label, out === null ? 'null' : typeof out),
+            );
           }
           Object.assign(context, out);
         }
@@ -233,7 +238,10 @@ export class PipelineRunner {
       if (ownBudget) {
         if (state.operationTimer !== undefined) clearTimeout(state.operationTimer);
         // A sync step cannot be stopped, but one that overran its budget still counts as timed out.
-        if (state.operationTimedOut || (stepOutcome === 'success' && took > (op.timeoutMs as number))) {
+        if (
+          state.operationTimedOut ||
+          (stepOutcome === 'success' && took > (op.timeoutMs as number))
+        ) {
           stepOutcome = 'timeout';
         }
         state.operationTimer = undefined;
@@ -246,7 +254,14 @@ export class PipelineRunner {
 
       if (stepOutcome !== 'success') {
         if (this.observed) this.notifyOperationEnd(plan, step, stepOutcome, took, thrown);
-        const { message, code, details } = this.explain(plan, step, stepOutcome, state, thrown, timeoutMs);
+        const { message, code, details } = this.explain(
+          plan,
+          step,
+          stepOutcome,
+          state,
+          thrown,
+          timeoutMs,
+        );
         if (op.critical || state.interrupted !== undefined) {
           outcome = stepOutcome;
           failure = pipelineError(op.name, message, code, details, thrown);
@@ -277,7 +292,8 @@ export class PipelineRunner {
 
   /** Awaits an operation's promise unless the run or the operation is interrupted first. */
   private wait(promise: PromiseLike<unknown>, state: RunState): Promise<unknown> {
-    if (state.interrupted !== undefined || state.operationTimedOut) return Promise.reject(INTERRUPTED);
+    if (state.interrupted !== undefined || state.operationTimedOut)
+      return Promise.reject(INTERRUPTED);
     return new Promise((resolve, reject) => {
       state.rejectWait = reject;
       promise.then(resolve, reject);
@@ -294,11 +310,18 @@ export class PipelineRunner {
   ): { message: string; code: string; details?: unknown } {
     const name = step.definition.name;
     if (state.interrupted === 'timeout') {
-      return { message: messages.runTimedOut(plan.definition.name, runTimeoutMs as number, name), code: 'TIMEOUT' };
+      return {
+        message: messages.runTimedOut(plan.definition.name, runTimeoutMs as number, name),
+        code: 'TIMEOUT',
+      };
     }
-    if (state.interrupted === 'aborted') return { message: messages.runAborted(name), code: 'ABORTED' };
+    if (state.interrupted === 'aborted')
+      return { message: messages.runAborted(name), code: 'ABORTED' };
     if (outcome === 'timeout') {
-      return { message: messages.operationTimedOut(name, step.definition.timeoutMs as number), code: 'TIMEOUT' };
+      return {
+        message: messages.operationTimedOut(name, step.definition.timeoutMs as number),
+        code: 'TIMEOUT',
+      };
     }
     return describeThrown(thrown);
   }
@@ -329,7 +352,11 @@ export class PipelineRunner {
     }
   }
 
-  private notifyRunEnd(plan: PipelinePlan, outcome: OperationOutcome, result: PipelineResult<unknown>): void {
+  private notifyRunEnd(
+    plan: PipelinePlan,
+    outcome: OperationOutcome,
+    result: PipelineResult<unknown>,
+  ): void {
     for (const observer of this.observers) {
       try {
         observer.onRunEnd?.(plan.definition, outcome, result);
@@ -340,6 +367,9 @@ export class PipelineRunner {
   }
 
   private observerFailed(hook: string, observer: OrchestratorObserver, error: unknown): void {
-    this.logger.error(messages.observerFailed(hook, observer.constructor.name), error instanceof Error ? error.stack : String(error));
+    this.logger.error(
+      messages.observerFailed(hook, observer.constructor.name),
+      error instanceof Error ? error.stack : String(error),
+    );
   }
 }

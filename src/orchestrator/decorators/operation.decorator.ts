@@ -1,6 +1,9 @@
 import { SetMetadata } from '@nestjs/common';
 import { OPERATION_METADATA } from '../orchestrator.constants.js';
-import type { OperationMetadata, OperationOptions } from '../interfaces/pipeline-options.interface.js';
+import type {
+  OperationMetadata,
+  OperationOptions,
+} from '../interfaces/pipeline-options.interface.js';
 
 let sequence = 0;
 
@@ -10,7 +13,9 @@ let sequence = 0;
  */
 export function Operation(criticalOrOptions?: boolean | OperationOptions): MethodDecorator {
   const options =
-    typeof criticalOrOptions === 'boolean' ? { critical: criticalOrOptions } : (criticalOrOptions ?? {});
+    typeof criticalOrOptions === 'boolean'
+      ? { critical: criticalOrOptions }
+      : (criticalOrOptions ?? {});
   const metadata: OperationMetadata = {
     name: options.name,
     critical: options.critical ?? true,

@@ -20,15 +20,26 @@ export function runOperation<Ctx extends object>(
 ): Promise<PipelineResult<Ctx>> {
   const target = pipeline.constructor as Type<unknown>;
   const accessor = new PipelineMetadataAccessor(new Reflector());
-  const full = buildPlan(target, pipeline, accessor.getPipelineMetadata(target) ?? {
-    name: undefined,
-    timeoutMs: undefined,
-    description: undefined,
-  }, accessor);
+  const full = buildPlan(
+    target,
+    pipeline,
+    accessor.getPipelineMetadata(target) ?? {
+      name: undefined,
+      timeoutMs: undefined,
+      description: undefined,
+    },
+    accessor,
+  );
   const step = full.steps.find((candidate) => candidate.definition.name === operation);
   if (step === undefined) {
-    return Promise.reject(new OrchestratorConfigurationError(messages.unknownOperation(target.name, operation)));
+    return Promise.reject(
+      new OrchestratorConfigurationError(messages.unknownOperation(target.name, operation)),
+    );
   }
-  const plan = { ...full, definition: { ...full.definition, operations: [step.definition] }, steps: [step] };
+  const plan = {
+    ...full,
+    definition: { ...full.definition, operations: [step.definition] },
+    steps: [step],
+  };
   return new PipelineRunner().run(plan, context, options);
 }
