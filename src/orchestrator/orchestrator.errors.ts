@@ -17,3 +17,11 @@ export class OperationError extends Error {
 export class OrchestratorConfigurationError extends Error {
   override name = 'OrchestratorConfigurationError';
 }
+
+/** Throw to fail an operation at once, whatever its retry policy says. */
+export class NonRetryableError extends OperationError {
+  constructor(message: string, code = 'OPERATION_FAILED', details?: unknown) {
+    super(code, message, details);
+    this.name = 'NonRetryableError';
+  }
+}

@@ -28,6 +28,16 @@ export const messages = {
   nonErrorThrown: (value: unknown) => `Operation threw a non-Error value: ${String(value)}`,
   observerFailed: (hook: string, observer: string) =>
     `Observer ${observer}.${hook} threw; the run goes on.`,
+  invalidRetry: (label: string, field: string, value: unknown) =>
+    `${label} has an invalid retry ${field} (${String(value)}): attempts is a whole number of at least 1, delays are finite and not negative.`,
+  missingCompensation: (label: string, method: string, className: string) =>
+    `${label} names compensation "${method}", which is not a method of ${className}.`,
+  compensationIsOperation: (label: string, method: string) =>
+    `${label} names compensation "${method}", which is itself an @Operation: a compensation must be a plain method.`,
+  compensationFailed: (pipeline: string, operation: string, outcome: string, reason: string) =>
+    `Compensation of ${pipeline}.${operation} ${outcome}${reason}; the other compensations still run.`,
+  compensationTimedOut: (operation: string, timeoutMs: number) =>
+    `Compensation of "${operation}" timed out after ${ms(timeoutMs)}.`,
   unknownOperation: (className: string, operation: string) =>
     `${className} has no @Operation named "${operation}".`,
 };

@@ -5,19 +5,23 @@ import { messages } from './orchestrator.messages.js';
 import type {
   OperationDefinition,
   PipelineDefinition,
+  RetryPolicy,
 } from './interfaces/pipeline-definition.interface.js';
 import type { OrchestratorModuleOptions } from './interfaces/orchestrator-options.interface.js';
 import type {
   OperationMetadata,
   PipelineMetadata,
+  RetryOptions,
 } from './interfaces/pipeline-options.interface.js';
 import type { PipelineMetadataAccessor } from './pipeline-metadata.accessor.js';
 import type { OperationFn, PipelinePlan, PlanStep } from './pipeline-plan.js';
 
 type Defaults = Pick<
   OrchestratorModuleOptions,
-  'defaultPipelineTimeoutMs' | 'defaultOperationTimeoutMs'
+  'defaultPipelineTimeoutMs' | 'defaultOperationTimeoutMs' | 'defaultRetry'
 >;
+
+const DEFAULT_COMPENSATION_TIMEOUT_MS = 5000;
 
 interface FoundOperation {
   readonly method: string;
@@ -31,6 +35,54 @@ export function checkTimeout(where: string, value: number | undefined): number |
     throw new OrchestratorConfigurationError(messages.invalidTimeout(where, value));
   }
   return value;
+}
+
+/** Fills a retry policy's defaults and refuses impossible values at boot. */
+export function toRetryPolicy(
+  label: string,
+  options: RetryOptions | false | undefined,
+): RetryPolicy | undefined {
+  if (options === undefined || options === false) return undefined;
+  const policy: RetryPolicy = {
+    attempts: options.attempts,
+    backoff: options.backoff ?? 'exponential',
+    delayMs: options.delayMs ?? 50,
+    maxDelayMs: options.maxDelayMs ?? 2000,
+    jitter: options.jitter ?? true,
+    retryOn: options.retryOn,
+  };
+  if (!Number.isInteger(policy.attempts) || policy.attempts < 1) {
+    throw new OrchestratorConfigurationError(
+      messages.invalidRetry(label, 'attempts', policy.attempts),
+    );
+  }
+  for (const field of ['delayMs', 'maxDelayMs'] as const) {
+    if (!Number.isFinite(policy[field]) || policy[field] < 0) {
+      throw new OrchestratorConfigurationError(messages.invalidRetry(label, field, policy[field]));
+    }
+  }
+  // One attempt means no retry: keep the policy-free fast path.
+  return policy.attempts > 1 ? Object.freeze(policy) : undefined;
+}
+
+function findCompensation(
+  prototype: Record<string, unknown>,
+  accessor: PipelineMetadataAccessor,
+  className: string,
+  label: string,
+  method: string | undefined,
+): OperationFn | undefined {
+  if (method === undefined) return undefined;
+  const fn = prototype[method];
+  if (typeof fn !== 'function' || method === 'constructor') {
+    throw new OrchestratorConfigurationError(
+      messages.missingCompensation(label, method, className),
+    );
+  }
+  if (accessor.getOperationMetadata(fn as OperationFn) !== undefined) {
+    throw new OrchestratorConfigurationError(messages.compensationIsOperation(label, method));
+  }
+  return fn as OperationFn;
 }
 
 /** Methods of `prototype` (own and inherited) carrying @Operation, in declaration order. */
@@ -75,15 +127,32 @@ export function buildPlan(
     }
     methodByName.set(name, method);
     const label = `${className}@${method}`;
+    const timeoutMs = checkTimeout(label, metadata.timeoutMs ?? defaults.defaultOperationTimeoutMs);
+    const compensation = findCompensation(
+      target.prototype as Record<string, unknown>,
+      accessor,
+      className,
+      label,
+      metadata.compensate,
+    );
     const definition: OperationDefinition = Object.freeze({
       name,
       method,
       critical: metadata.critical,
-      timeoutMs: checkTimeout(label, metadata.timeoutMs ?? defaults.defaultOperationTimeoutMs),
+      timeoutMs,
       order: operations.length,
+      retry: toRetryPolicy(label, metadata.retry ?? defaults.defaultRetry),
+      compensate: metadata.compensate,
+      compensationTimeoutMs:
+        compensation === undefined
+          ? undefined
+          : checkTimeout(
+              `${label} compensation`,
+              metadata.compensationTimeoutMs ?? timeoutMs ?? DEFAULT_COMPENSATION_TIMEOUT_MS,
+            ),
     });
     operations.push(definition);
-    steps.push({ definition, fn, label });
+    steps.push({ definition, fn, label, compensation });
   }
 
   const definition: PipelineDefinition = Object.freeze({

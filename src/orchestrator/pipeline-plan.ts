@@ -11,6 +11,8 @@ export interface PlanStep {
   readonly fn: OperationFn;
   /** `Class@method`, for messages. */
   readonly label: string;
+  /** The method that undoes this step, when it declares one. */
+  readonly compensation: OperationFn | undefined;
 }
 
 /** A pipeline ready to run: built once at boot, read on every run. */

@@ -2,126 +2,28 @@ import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { OperationError } from './orchestrator.errors.js';
 import { messages } from './orchestrator.messages.js';
-import type { OperationRun, RunOptions } from './interfaces/operation-run.interface.js';
+import type { RunOptions } from './interfaces/operation-run.interface.js';
 import type { OrchestratorObserver } from './interfaces/orchestrator-observer.interface.js';
 import type {
+  CompensationOutcome,
   OperationFailure,
   OperationOutcome,
   PipelineError,
   PipelineResult,
 } from './interfaces/pipeline-result.interface.js';
 import type { PipelinePlan, PlanStep } from './pipeline-plan.js';
-
-/** Rejection value that tells an interrupted wait apart from an operation's own error. */
-const INTERRUPTED: unique symbol = Symbol('interrupted');
-
-type Interruption = 'timeout' | 'aborted';
-
-/**
- * Per-run state. Lazy by design: no AbortController, timer or listener exists unless the run
- * has a deadline, a caller signal, or an operation asks for `run.signal`.
- */
-class RunState {
-  interrupted: Interruption | undefined;
-  /** Set when the current operation's own budget ran out (the run may go on). */
-  operationTimedOut = false;
-  /** Rejects the wait on the current async operation. */
-  rejectWait: ((reason: unknown) => void) | undefined;
-  runController: AbortController | undefined;
-  operationController: AbortController | undefined;
-  runTimer: ReturnType<typeof setTimeout> | undefined;
-  operationTimer: ReturnType<typeof setTimeout> | undefined;
-  /** `performance.now()` value at which the run's budget ends. */
-  deadlineAt = Infinity;
-  operationDeadlineAt = Infinity;
-
-  constructor(readonly callerSignal: AbortSignal | undefined) {}
-
-  /** The caller's signal fired. */
-  handleEvent(): void {
-    this.interrupt('aborted');
-  }
-
-  get runSignal(): AbortSignal {
-    if (this.runController === undefined) {
-      this.runController = new AbortController();
-      if (this.interrupted !== undefined) this.runController.abort(this.reason());
-    }
-    return this.runController.signal;
-  }
-
-  interrupt(kind: Interruption): void {
-    if (this.interrupted !== undefined) return;
-    this.interrupted = kind;
-    const reason = this.reason();
-    this.runController?.abort(reason);
-    this.operationController?.abort(reason);
-    this.rejectWait?.(INTERRUPTED);
-  }
-
-  timeOutOperation(): void {
-    this.operationTimedOut = true;
-    this.operationController?.abort(new DOMException('Operation timed out', 'TimeoutError'));
-    this.rejectWait?.(INTERRUPTED);
-  }
-
-  reason(): unknown {
-    if (this.interrupted === 'timeout')
-      return new DOMException('Pipeline timed out', 'TimeoutError');
-    return this.callerSignal?.reason ?? new DOMException('Run aborted', 'AbortError');
-  }
-
-  finish(): void {
-    if (this.runTimer !== undefined) clearTimeout(this.runTimer);
-    this.callerSignal?.removeEventListener('abort', this);
-    // Work an operation started with `run.signal` must not outlive the run.
-    if (this.runController !== undefined && !this.runController.signal.aborted) {
-      this.runController.abort(new DOMException(messages.runFinished, 'AbortError'));
-    }
-  }
-}
-
-function onRunTimeout(state: RunState): void {
-  state.interrupt('timeout');
-}
-
-function onOperationTimeout(state: RunState): void {
-  state.timeOutOperation();
-}
-
-/** The `run` argument of an operation; one small object per started operation. */
-class OperationRunHandle implements OperationRun {
-  constructor(
-    readonly pipeline: string,
-    readonly operation: string,
-    private readonly state: RunState,
-    private readonly ownBudget: boolean,
-  ) {}
-
-  get signal(): AbortSignal {
-    const state = this.state;
-    if (!this.ownBudget) return state.runSignal;
-    if (state.operationController === undefined) {
-      state.operationController = new AbortController();
-      if (state.interrupted !== undefined) state.operationController.abort(state.reason());
-      else if (state.operationTimedOut) state.timeOutOperation();
-    }
-    return state.operationController.signal;
-  }
-
-  get deadline(): number | undefined {
-    const at = Math.min(this.state.deadlineAt, this.state.operationDeadlineAt);
-    return at === Infinity ? undefined : performance.timeOrigin + at;
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
-}
+import { compensate } from './compensator.js';
+import { isRetryable, retryDelay } from './retry-policy.js';
+import type { RetryPolicy } from './interfaces/pipeline-definition.interface.js';
+import {
+  INTERRUPTED,
+  type Compensable,
+  OperationRunHandle,
+  RunState,
+  isThenable,
+  onOperationTimeout,
+  onRunTimeout,
+} from './run-state.js';
 
 function describeThrown(error: unknown): { message: string; code: string; details?: unknown } {
   if (error instanceof OperationError) {
@@ -193,6 +95,7 @@ export class PipelineRunner {
     let outcome: OperationOutcome = 'success';
     let current: PlanStep | undefined;
 
+    let attempts: Record<string, number> | undefined;
     for (let i = 0; i < steps.length; i++) {
       const step = (current = steps[i]);
       if (state.interrupted !== undefined) break;
@@ -203,11 +106,14 @@ export class PipelineRunner {
       const t0 = performance.now();
       if (ownBudget) state.operationDeadlineAt = t0 + (op.timeoutMs as number);
       try {
-        let out = step.fn.call(
-          plan.instance,
-          context,
-          new OperationRunHandle(definition.name, op.name, state, ownBudget),
-        );
+        let out =
+          op.retry === undefined
+            ? step.fn.call(
+                plan.instance,
+                context,
+                new OperationRunHandle(definition.name, op.name, state, ownBudget, 1),
+              )
+            : this.retrying(plan, step, context, state);
         if (isThenable(out)) {
           if (ownBudget) {
             state.operationTimer = setTimeout(onOperationTimeout, op.timeoutMs, state);
@@ -235,8 +141,10 @@ export class PipelineRunner {
       const t1 = performance.now();
       const took = t1 - t0;
       metrics[op.name] = took;
+      if (op.retry !== undefined && state.attempts > 1) {
+        (attempts ??= {})[op.name] = state.attempts;
+      }
       if (ownBudget) {
-        if (state.operationTimer !== undefined) clearTimeout(state.operationTimer);
         // A sync step cannot be stopped, but one that overran its budget still counts as timed out.
         if (
           state.operationTimedOut ||
@@ -244,10 +152,13 @@ export class PipelineRunner {
         ) {
           stepOutcome = 'timeout';
         }
-        state.operationTimer = undefined;
-        state.operationTimedOut = false;
-        state.operationController = undefined;
-        state.operationDeadlineAt = Infinity;
+        state.endOperation();
+      } else if (op.retry !== undefined) {
+        state.endOperation();
+      }
+      // Its effect exists even if the run's budget ran out meanwhile, so it is undone on failure.
+      if (step.compensation !== undefined && stepOutcome === 'success') {
+        (state.done ??= []).push({ step, context: { ...context } });
       }
       if (state.interrupted === undefined && t1 >= state.deadlineAt) state.interrupt('timeout');
       if (state.interrupted !== undefined) stepOutcome = state.interrupted;
@@ -280,14 +191,100 @@ export class PipelineRunner {
       failure = pipelineError(current.definition.name, message, code, undefined, undefined);
     }
     state.finish();
+    const compensation =
+      failure !== undefined && state.done !== undefined
+        ? await this.compensateAll(plan, state.done)
+        : undefined;
 
     const duration = performance.now() - started;
     const result: PipelineResult<Ctx> =
       failure === undefined
         ? { success: true, data: context, duration, metrics, errors }
         : { success: false, error: failure, duration, metrics, errors };
+    if (attempts !== undefined)
+      (result as { attempts?: Record<string, number> }).attempts = attempts;
+    if (compensation !== undefined) {
+      (result as { compensation?: Record<string, CompensationOutcome> }).compensation =
+        compensation;
+    }
     if (this.observed) this.notifyRunEnd(plan, outcome, result);
     return result;
+  }
+
+  /**
+   * Tries a step under its retry policy. The caller still races the returned promise against
+   * timeouts and aborts; this loop stops by itself once the step is no longer current.
+   */
+  private async retrying(
+    plan: PipelinePlan,
+    step: PlanStep,
+    context: object,
+    state: RunState,
+  ): Promise<unknown> {
+    const op = step.definition;
+    const policy = op.retry as RetryPolicy;
+    const generation = state.generation;
+    const ownBudget = op.timeoutMs !== undefined;
+    for (let attempt = 1; ; attempt++) {
+      state.attempts = attempt;
+      try {
+        const run = new OperationRunHandle(
+          plan.definition.name,
+          op.name,
+          state,
+          ownBudget,
+          attempt,
+        );
+        const out = step.fn.call(plan.instance, context, run);
+        return isThenable(out) ? await out : out;
+      } catch (error) {
+        if (!state.isCurrent(generation)) throw INTERRUPTED;
+        if (attempt >= policy.attempts || !isRetryable(error, policy)) throw error;
+        const delay = retryDelay(policy, attempt);
+        // No retry that could not start before the deadline.
+        if (performance.now() + delay >= Math.min(state.deadlineAt, state.operationDeadlineAt)) {
+          throw error;
+        }
+        if (this.observed) this.notifyRetry(plan, step, attempt, delay, error);
+        await state.pause(delay);
+        if (!state.isCurrent(generation)) throw INTERRUPTED;
+      }
+    }
+  }
+
+  /** Undoes the succeeded steps, last first; a failing undo is recorded and the rest still run. */
+  private async compensateAll(
+    plan: PipelinePlan,
+    done: readonly Compensable[],
+  ): Promise<Record<string, CompensationOutcome>> {
+    const outcomes: Record<string, CompensationOutcome> = {};
+    for (let i = done.length - 1; i >= 0; i--) {
+      const report = await compensate(plan, done[i]);
+      const operation = report.entry.step.definition;
+      outcomes[operation.name] = report.outcome === 'success' ? 'done' : 'failed';
+      if (report.outcome !== 'success') {
+        const reason = report.error instanceof Error ? `: ${report.error.message}` : '';
+        this.logger.error(
+          messages.compensationFailed(plan.definition.name, operation.name, report.outcome, reason),
+        );
+      }
+      if (this.observed) {
+        for (const observer of this.observers) {
+          try {
+            observer.onCompensationEnd?.(
+              plan.definition,
+              operation,
+              report.outcome,
+              report.durationMs,
+              report.error,
+            );
+          } catch (error) {
+            this.observerFailed('onCompensationEnd', observer, error);
+          }
+        }
+      }
+    }
+    return outcomes;
   }
 
   /** Awaits an operation's promise unless the run or the operation is interrupted first. */
@@ -348,6 +345,22 @@ export class PipelineRunner {
         observer.onOperationEnd?.(plan.definition, step.definition, outcome, took, error);
       } catch (failure) {
         this.observerFailed('onOperationEnd', observer, failure);
+      }
+    }
+  }
+
+  private notifyRetry(
+    plan: PipelinePlan,
+    step: PlanStep,
+    attempt: number,
+    delayMs: number,
+    error: unknown,
+  ): void {
+    for (const observer of this.observers) {
+      try {
+        observer.onOperationRetry?.(plan.definition, step.definition, attempt, delayMs, error);
+      } catch (failure) {
+        this.observerFailed('onOperationRetry', observer, failure);
       }
     }
   }

@@ -20,6 +20,9 @@ export function Operation(criticalOrOptions?: boolean | OperationOptions): Metho
     name: options.name,
     critical: options.critical ?? true,
     timeoutMs: options.timeoutMs,
+    retry: options.retry,
+    compensate: options.compensate,
+    compensationTimeoutMs: options.compensationTimeoutMs,
     sequence: sequence++,
   };
   return SetMetadata(OPERATION_METADATA, metadata);

@@ -9,6 +9,8 @@ export interface OperationRun {
   readonly signal: AbortSignal;
   /** When the run's or operation's budget ends, in ms since the epoch; `undefined` if unbounded. */
   readonly deadline: number | undefined;
+  /** 1 for the first try, 2 for the first retry, and so on. */
+  readonly attempt: number;
 }
 
 export interface RunOptions {

@@ -16,6 +16,22 @@ export interface OrchestratorObserver {
     durationMs: number,
     error?: unknown,
   ): void;
+  /** A try failed and another follows after `delayMs`; `attempt` is the try that failed. */
+  onOperationRetry?(
+    pipeline: PipelineDefinition,
+    operation: OperationDefinition,
+    attempt: number,
+    delayMs: number,
+    error: unknown,
+  ): void;
+  /** A compensation ended; `outcome` is success, failure or timeout. */
+  onCompensationEnd?(
+    pipeline: PipelineDefinition,
+    operation: OperationDefinition,
+    outcome: OperationOutcome,
+    durationMs: number,
+    error?: unknown,
+  ): void;
   onRunEnd?(
     pipeline: PipelineDefinition,
     outcome: OperationOutcome,

@@ -1,10 +1,13 @@
 import type { OrchestratorObserver } from './orchestrator-observer.interface.js';
+import type { RetryOptions } from './pipeline-options.interface.js';
 
 export interface OrchestratorModuleOptions {
   /** Budget for every run of a pipeline that sets none; unbounded by default. */
   defaultPipelineTimeoutMs?: number;
   /** Budget for every operation that sets none; unbounded by default. */
   defaultOperationTimeoutMs?: number;
+  /** Retry policy for every operation that sets none; no retries by default. */
+  defaultRetry?: RetryOptions;
   /** Observers called on every run, besides providers marked `@PipelineObserver()`. */
   observers?: OrchestratorObserver[];
   /** Log failed operations through Nest's Logger (warn for non-critical, error for critical). Default true. */

@@ -1,4 +1,9 @@
 import type { Type } from '@nestjs/common';
+import type { RetryOptions } from './pipeline-options.interface.js';
+
+/** A retry policy with every default filled in. */
+export type RetryPolicy = Readonly<Required<Omit<RetryOptions, 'retryOn'>>> &
+  Pick<RetryOptions, 'retryOn'>;
 
 /** One operation of a pipeline, as the registry holds it. Built once at boot; never mutated. */
 export interface OperationDefinition {
@@ -12,6 +17,12 @@ export interface OperationDefinition {
   readonly timeoutMs: number | undefined;
   /** Position in the pipeline, from 0. */
   readonly order: number;
+  /** Retry policy (module default applied), if any. */
+  readonly retry: RetryPolicy | undefined;
+  /** Method that undoes this operation, if any. */
+  readonly compensate: string | undefined;
+  /** Budget of the compensation in ms (set when `compensate` is). */
+  readonly compensationTimeoutMs: number | undefined;
 }
 
 /** A discovered pipeline: what metrics, dashboards, docs and schematics read. */

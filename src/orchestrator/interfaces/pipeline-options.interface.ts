@@ -7,13 +7,37 @@ export interface PipelineOptions {
   description?: string;
 }
 
+export interface RetryOptions {
+  /** Tries in all, the first included (so 3 means up to 2 retries). */
+  attempts: number;
+  /** 'exponential' (the default) doubles the wait after each failure; 'fixed' keeps it. */
+  backoff?: 'fixed' | 'exponential';
+  /** Wait before the first retry; default 50 ms. */
+  delayMs?: number;
+  /** Cap on any wait; default 2000 ms. */
+  maxDelayMs?: number;
+  /** Randomise each wait between half and all of it, so clients don't retry in step. Default true. */
+  jitter?: boolean;
+  /** Return false to stop retrying for this error. `NonRetryableError` and 'VALIDATION' errors never retry. */
+  retryOn?: (error: unknown) => boolean;
+}
+
 export interface OperationOptions {
   /** Defaults to true: an operation fails closed unless told otherwise. */
   critical?: boolean;
-  /** Own budget in ms; overrides the module's `defaultOperationTimeoutMs`. */
+  /** Own budget in ms, all attempts together; overrides the module's `defaultOperationTimeoutMs`. */
   timeoutMs?: number;
   /** Defaults to the method name. */
   name?: string;
+  /** Retry on failure; `false` opts out of the module's `defaultRetry`. */
+  retry?: RetryOptions | false;
+  /**
+   * Method of the same pipeline that undoes this operation. It runs, with the context as it was
+   * after this operation, when a later critical operation fails or the run times out or is aborted.
+   */
+  compensate?: string;
+  /** Budget of the compensation in ms; defaults to the operation's timeout, then 5000. */
+  compensationTimeoutMs?: number;
 }
 
 /** What the decorators store; the accessor turns it into definitions. */
@@ -27,6 +51,9 @@ export interface OperationMetadata {
   readonly name: string | undefined;
   readonly critical: boolean;
   readonly timeoutMs: number | undefined;
+  readonly retry: RetryOptions | false | undefined;
+  readonly compensate: string | undefined;
+  readonly compensationTimeoutMs: number | undefined;
   /** Global declaration sequence: orders operations as written, parents before subclasses. */
   readonly sequence: number;
 }

@@ -33,4 +33,10 @@ export interface PipelineResult<Ctx = unknown> {
   /** ms per operation that started, in run order. */
   readonly metrics: Record<string, number>;
   readonly errors: OperationFailure[];
+  /** Tries per operation, present only when some operation was retried. */
+  readonly attempts?: Record<string, number>;
+  /** What became of each compensation, present only when some ran. */
+  readonly compensation?: Record<string, CompensationOutcome>;
 }
+
+export type CompensationOutcome = 'done' | 'failed';
