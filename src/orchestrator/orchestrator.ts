@@ -24,7 +24,8 @@ export class Orchestrator {
    */
   run<P, C extends object = ContextOf<P> & object>(
     pipeline: Type<P>,
-    input: C,
+    // Typed from the pipeline's operations, not from whatever object is passed in.
+    input: NoInfer<C>,
     options?: RunOptions,
   ): Promise<PipelineResult<C>>;
   run<C extends object>(

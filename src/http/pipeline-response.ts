@@ -1,0 +1,97 @@
+import type { FastifyReply } from 'fastify';
+import type { PipelineResult } from '../orchestrator/index.js';
+
+/** HTTP status for each error code operations use; anything else is a server error. */
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  VALIDATION: 422,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  ABORTED: 499,
+  UNAVAILABLE: 503,
+  TIMEOUT: 504,
+};
+
+/** Codes whose messages come from our own code and are safe to show a client. */
+const UNSAFE_CODE = 'OPERATION_FAILED';
+const GENERIC_MESSAGE = 'the operation failed';
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+export interface PipelineErrorBody {
+  success: false;
+  error: { code: string; message: string; operation: string; details?: unknown };
+  duration: number;
+  metrics: Record<string, number>;
+}
+
+export interface PipelineSuccessBody<T> {
+  success: true;
+  data: T;
+  duration: number;
+  metrics: Record<string, number>;
+  errors?: Array<{ operation: string; code: string; message: string }>;
+}
+
+export function statusFor(code: string): number {
+  return STATUS_BY_CODE[code] ?? 500;
+}
+
+/** `validate;dur=0.412, create;dur=2.918, total;dur=3.51`: the browser's timing panel shows it. */
+export function serverTiming(result: PipelineResult<unknown>): string {
+  const entries = Object.entries(result.metrics).map(([name, ms]) => `${name};dur=${round(ms)}`);
+  entries.push(`total;dur=${round(result.duration)}`);
+  return entries.join(', ');
+}
+
+function roundedMetrics(metrics: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, ms] of Object.entries(metrics)) out[name] = round(ms);
+  return out;
+}
+
+/** The response body for a run: the picked data, or the error without internals. */
+export function pipelineBody<C, T>(
+  result: PipelineResult<C>,
+  pick: (context: C) => T,
+): PipelineSuccessBody<T> | PipelineErrorBody {
+  const duration = round(result.duration);
+  const metrics = roundedMetrics(result.metrics);
+  if (!result.success) {
+    const { code, message, operation, details } = result.error!;
+    const safeMessage = code === UNSAFE_CODE ? GENERIC_MESSAGE : message;
+    const error =
+      details === undefined
+        ? { code, message: safeMessage, operation }
+        : { code, message: safeMessage, operation, details };
+    return { success: false, error, duration, metrics };
+  }
+  const body: PipelineSuccessBody<T> = {
+    success: true,
+    data: pick(result.data as C),
+    duration,
+    metrics,
+  };
+  if (result.errors.length > 0) {
+    body.errors = result.errors.map(({ operation, code, message }) => ({
+      operation,
+      code,
+      message: code === UNSAFE_CODE ? GENERIC_MESSAGE : message,
+    }));
+  }
+  return body;
+}
+
+/** Sends a run's result: status from the error code, `Server-Timing`, and the JSON envelope. */
+export function sendPipelineResult<C, T>(
+  reply: FastifyReply,
+  result: PipelineResult<C>,
+  pick: (context: C) => T,
+  successStatus = 200,
+): FastifyReply {
+  const status = result.success ? successStatus : statusFor(result.error!.code);
+  return reply
+    .code(status)
+    .header('server-timing', serverTiming(result))
+    .send(pipelineBody(result, pick));
+}

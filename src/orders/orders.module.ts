@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { CancelOrderPipeline } from './cancel-order.pipeline.js';
+import { CreateOrderPipeline } from './create-order.pipeline.js';
+import { ORDER_NOTIFIER } from './notifier/order-notifier.js';
+import { SimulatedNotifier } from './notifier/simulated-notifier.js';
+import { OrderAnalytics } from './order-analytics.service.js';
+import { OrdersController } from './orders.controller.js';
+import { OrdersRepository } from './orders.repository.js';
+
+@Module({
+  controllers: [OrdersController],
+  providers: [
+    CreateOrderPipeline,
+    CancelOrderPipeline,
+    OrdersRepository,
+    OrderAnalytics,
+    { provide: ORDER_NOTIFIER, useClass: SimulatedNotifier },
+  ],
+})
+export class OrdersModule {}

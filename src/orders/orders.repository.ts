@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service.js';
+import type { OrderItemInput, OrderStatus, OrderView } from './order.types.js';
+
+const withItems = {
+  items: { select: { sku: true, quantity: true, unitPriceCents: true }, orderBy: { sku: 'asc' } },
+} as const;
+
+interface OrderRow {
+  id: string;
+  status: OrderStatus;
+  totalCents: number;
+  createdAt: Date;
+  updatedAt: Date;
+  items: OrderItemInput[];
+}
+
+function toView(row: OrderRow): OrderView {
+  return {
+    id: row.id,
+    status: row.status,
+    totalCents: row.totalCents,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    items: row.items,
+  };
+}
+
+/** Orders in the database, always scoped to their customer. */
+@Injectable()
+export class OrdersRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Order and items in one statement, so a failure leaves neither. */
+  async create(
+    customerId: string,
+    totalCents: number,
+    items: OrderItemInput[],
+  ): Promise<OrderView> {
+    const row = await this.prisma.order.create({
+      data: { customerId, totalCents, items: { create: items } },
+      include: withItems,
+    });
+    return toView(row);
+  }
+
+  async findOwned(id: string, customerId: string): Promise<OrderView | undefined> {
+    const row = await this.prisma.order.findFirst({
+      where: { id, customerId },
+      include: withItems,
+    });
+    return row === null ? undefined : toView(row);
+  }
+
+  async listOwned(
+    customerId: string,
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: OrderView[]; total: number }> {
+    const where = { customerId };
+    const [rows, total] = await this.prisma.$transaction([
+      this.prisma.order.findMany({
+        where,
+        include: withItems,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        skip: (page - 1) * pageSize,
+        take: pageSize,
+      }),
+      this.prisma.order.count({ where }),
+    ]);
+    return { items: rows.map(toView), total };
+  }
+
+  /** Cancels only a still-pending order; returns undefined when another request got there first. */
+  async cancelPending(id: string, customerId: string): Promise<OrderView | undefined> {
+    const { count } = await this.prisma.order.updateMany({
+      where: { id, customerId, status: 'PENDING' },
+      data: { status: 'CANCELLED' },
+    });
+    return count === 0 ? undefined : this.findOwned(id, customerId);
+  }
+}
