@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { describeDrift, findDrift } from './grafana-drift.js';
+import { grafanaFiles } from './grafana-files.js';
+import { loadPipelines } from './pipeline-catalog.js';
+
+/** `npm run generate:dashboards [-- --check]`: writes grafana/ from the registry, or checks it. */
+async function main(): Promise<number> {
+  const logger = new Logger('Dashboards');
+  const root = process.cwd();
+  const files = grafanaFiles(await loadPipelines());
+  const drift = await findDrift(root, files);
+  if (process.argv.includes('--check')) {
+    const problem = describeDrift(drift);
+    if (problem !== undefined) {
+      logger.error(problem);
+      return 1;
+    }
+    logger.log(`grafana/ matches the registry (${files.size} files).`);
+    return 0;
+  }
+  for (const [path, content] of files) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), content);
+  }
+  for (const path of drift.stale) await rm(join(root, path));
+  logger.log(
+    `Wrote ${files.size} files under grafana/; removed ${drift.stale.length} stale dashboards.`,
+  );
+  return 0;
+}
+
+process.exitCode = await main();
