@@ -128,7 +128,7 @@ describe('OrchestratorModule', () => {
   it('logs failed operations through Nest Logger by default', async () => {
     const logger = new CollectingLogger();
     const module = await Test.createTestingModule({
-      imports: [OrchestratorModule.forRoot({})],
+      imports: [OrchestratorModule.forRoot()],
       providers: [OrdersPipeline],
     }).compile();
     module.useLogger(logger);

@@ -1,6 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { ConfigurableModuleClass } from './orchestrator.module-definition.js';
+import { ConfigurableModuleClass, OPTIONS_TYPE } from './orchestrator.module-definition.js';
 import { Orchestrator } from './orchestrator.js';
 import { PipelineExplorer } from './pipeline.explorer.js';
 import { PipelineMetadataAccessor } from './pipeline-metadata.accessor.js';
@@ -22,4 +22,9 @@ import { PipelineRunner } from './pipeline.runner.js';
   ],
   exports: [Orchestrator, PipelineRegistry],
 })
-export class OrchestratorModule extends ConfigurableModuleClass {}
+export class OrchestratorModule extends ConfigurableModuleClass {
+  /** Options are all optional, so `forRoot()` alone is a valid registration. */
+  static override forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+}
