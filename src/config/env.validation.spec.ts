@@ -1,0 +1,98 @@
+import { Logger } from '@nestjs/common';
+import { validateEnv } from './env.validation.js';
+
+describe('validateEnv', () => {
+  const secret = 'x'.repeat(32);
+  let warnings: string[];
+
+  beforeEach(() => {
+    warnings = [];
+    const ignore = () => undefined;
+    Logger.overrideLogger({
+      log: ignore,
+      error: ignore,
+      warn: (message) => warnings.push(message),
+    });
+  });
+
+  it('fills in the documented defaults', () => {
+    expect(validateEnv({ JWT_SECRET: secret })).toEqual({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      DATABASE_URL: undefined,
+      PGLITE_DATA_DIR: './.data/pglite',
+      JWT_SECRET: secret,
+      JWT_EXPIRES_IN: 900,
+      NOTIFIER_FAIL_RATE: 0,
+      NOTIFIER_LATENCY_MS: 0,
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it('parses numbers and durations', () => {
+    const env = validateEnv({
+      JWT_SECRET: secret,
+      PORT: '8080',
+      JWT_EXPIRES_IN: '2h',
+      NOTIFIER_FAIL_RATE: '0.25',
+      NOTIFIER_LATENCY_MS: '150',
+      DATABASE_URL: 'postgresql://app:pw@db:5432/orders',
+    });
+
+    expect(env).toMatchObject({
+      PORT: 8080,
+      JWT_EXPIRES_IN: 7200,
+      NOTIFIER_FAIL_RATE: 0.25,
+      NOTIFIER_LATENCY_MS: 150,
+      DATABASE_URL: 'postgresql://app:pw@db:5432/orders',
+    });
+    expect(validateEnv({ JWT_SECRET: secret, JWT_EXPIRES_IN: '45' }).JWT_EXPIRES_IN).toBe(45);
+  });
+
+  it('refuses production without JWT_SECRET', () => {
+    expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(
+      'JWT_SECRET is required when NODE_ENV=production',
+    );
+  });
+
+  it('refuses a JWT_SECRET shorter than 32 characters, in any environment', () => {
+    expect(() => validateEnv({ JWT_SECRET: 'x'.repeat(31) })).toThrow(
+      'JWT_SECRET must be at least 32 characters long',
+    );
+  });
+
+  it('in development, uses a random secret for the whole process and warns about it', () => {
+    const first = validateEnv({}).JWT_SECRET;
+    const second = validateEnv({ NODE_ENV: 'development' }).JWT_SECRET;
+
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(second).toBe(first);
+    expect(warnings).toHaveLength(2); // once per boot that uses it
+    expect(warnings[0]).toContain('JWT_SECRET is not set: using a random secret for this process');
+  });
+
+  it('lists every problem in one error', () => {
+    const attempt = () =>
+      validateEnv({
+        NODE_ENV: 'staging',
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://localhost/db',
+        JWT_EXPIRES_IN: 'soon',
+        NOTIFIER_FAIL_RATE: '2',
+        NOTIFIER_LATENCY_MS: '-1',
+      });
+
+    expect(attempt).toThrow(
+      [
+        'Invalid environment:',
+        '  - NODE_ENV must be one of development, production, test (got "staging")',
+        '  - DATABASE_URL must be a postgresql:// URL (leave it unset to use embedded PGlite)',
+        '  - JWT_EXPIRES_IN must be a positive duration like 900, 15m, 12h or 7d (got "soon")',
+        '  - PORT must be an integer between 0 and 65535 (got "eighty")',
+        '  - NOTIFIER_FAIL_RATE must be a number between 0 and 1 (got "2")',
+        '  - NOTIFIER_LATENCY_MS must be an integer between 0 and 60000 (got "-1")',
+      ].join('\n'),
+    );
+  });
+});
