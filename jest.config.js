@@ -3,6 +3,8 @@
 export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
+  // Says once when the PostgreSQL run is skipped (no TEST_DATABASE_URL).
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describeDrift, findDrift } from './grafana-drift.js';
@@ -8,17 +7,18 @@ import { loadPipelines } from './pipeline-catalog.js';
 
 /** `npm run generate:dashboards [-- --check]`: writes grafana/ from the registry, or checks it. */
 async function main(): Promise<number> {
-  const logger = new Logger('Dashboards');
+  // Plain output: the app context below silences Nest's logger for everything but errors.
+  const say = (line: string) => process.stdout.write(`${line}\n`);
   const root = process.cwd();
   const files = grafanaFiles(await loadPipelines());
   const drift = await findDrift(root, files);
   if (process.argv.includes('--check')) {
     const problem = describeDrift(drift);
     if (problem !== undefined) {
-      logger.error(problem);
+      process.stderr.write(`${problem}\n`);
       return 1;
     }
-    logger.log(`grafana/ matches the registry (${files.size} files).`);
+    say(`grafana/ matches the registry (${files.size} files).`);
     return 0;
   }
   for (const [path, content] of files) {
@@ -26,9 +26,7 @@ async function main(): Promise<number> {
     await writeFile(join(root, path), content);
   }
   for (const path of drift.stale) await rm(join(root, path));
-  logger.log(
-    `Wrote ${files.size} files under grafana/; removed ${drift.stale.length} stale dashboards.`,
-  );
+  say(`Wrote ${files.size} files under grafana/; removed ${drift.stale.length} stale dashboards.`);
   return 0;
 }
 

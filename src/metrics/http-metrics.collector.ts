@@ -45,9 +45,9 @@ export class HttpMetricsCollector implements OnModuleInit, OnModuleDestroy {
 
   /** Before the server listens, so the hook covers every route and the not-found handler. */
   onModuleInit(): void {
-    const adapter = this.host.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
+    const adapter = this.host.httpAdapter as HttpAdapterHost['httpAdapter'] | null | undefined;
     // An application context (a CLI, the dashboards generator) has no HTTP server.
-    if (!this.settings.httpMetrics || adapter === undefined) return;
+    if (!this.settings.httpMetrics || adapter === undefined || adapter === null) return;
     if (adapter.getType() !== 'fastify') {
       this.logger.warn(messages.notFastify(adapter.getType()));
       return;
