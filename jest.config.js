@@ -2,6 +2,8 @@
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
+  // E2E files boot the app and an embedded database; on 2 busy cores that takes seconds.
+  testTimeout: 30_000,
   roots: ['<rootDir>/src', '<rootDir>/test'],
   // Says once when the PostgreSQL run is skipped (no TEST_DATABASE_URL).
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -33,11 +33,17 @@ describe('orders over HTTP', () => {
       success: true,
       data: { status: 'PENDING', totalCents: 4498, items: expect.arrayContaining(items) },
     });
-    expect(Object.keys(response.body.metrics)).toEqual(['validate', 'create', 'notify', 'track']);
+    expect(Object.keys(response.body.metrics)).toEqual([
+      'validate',
+      'reserve',
+      'create',
+      'notify',
+      'track',
+    ]);
     for (const ms of Object.values<number>(response.body.metrics)) expect(ms).toBeGreaterThan(0);
     expect(response.body.duration).toBeGreaterThan(0);
     expect(response.headers.get('server-timing')).toMatch(
-      /^validate;dur=[\d.]+, create;dur=[\d.]+, notify;dur=[\d.]+, track;dur=[\d.]+, total;dur=[\d.]+$/,
+      /^validate;dur=[\d.]+, reserve;dur=[\d.]+, create;dur=[\d.]+, notify;dur=[\d.]+, track;dur=[\d.]+, total;dur=[\d.]+$/,
     );
 
     const stored = await app.prisma.order.findUniqueOrThrow({

@@ -22,6 +22,7 @@ describe('schema.prisma against prisma/migrations', () => {
   });
 
   beforeEach(async () => {
+    await prisma.stock.deleteMany();
     await prisma.orderItem.deleteMany();
     await prisma.order.deleteMany();
     await prisma.user.deleteMany();
@@ -169,5 +170,21 @@ describe('schema.prisma against prisma/migrations', () => {
       }),
     ).rejects.toThrow('abort');
     expect(await prisma.order.count()).toBe(0);
+  });
+
+  it('tracks stock per SKU with a conditional decrement', async () => {
+    const stock = await prisma.stock.create({ data: { sku: 'BOOK-1', available: 3 } });
+    expect(stock.updatedAt).toBeInstanceOf(Date);
+    const take = (quantity: number) =>
+      prisma.stock.updateMany({
+        where: { sku: 'BOOK-1', available: { gte: quantity } },
+        data: { available: { decrement: quantity } },
+      });
+    expect(await take(2)).toEqual({ count: 1 });
+    expect(await take(2)).toEqual({ count: 0 });
+    expect((await prisma.stock.findUniqueOrThrow({ where: { sku: 'BOOK-1' } })).available).toBe(1);
+    await expect(prisma.stock.create({ data: { sku: 'BOOK-1', available: 1 } })).rejects.toMatchObject({
+      code: 'P2002',
+    });
   });
 });

@@ -23,6 +23,8 @@ export interface PipelineErrorBody {
   error: { code: string; message: string; operation: string; details?: unknown };
   duration: number;
   metrics: Record<string, number>;
+  /** What was undone after the failure, when the pipeline declares compensations. */
+  compensation?: Record<string, 'done' | 'failed'>;
 }
 
 export interface PipelineSuccessBody<T> {
@@ -64,7 +66,9 @@ export function pipelineBody<C, T>(
       details === undefined
         ? { code, message: safeMessage, operation }
         : { code, message: safeMessage, operation, details };
-    return { success: false, error, duration, metrics };
+    const body: PipelineErrorBody = { success: false, error, duration, metrics };
+    if (result.compensation !== undefined) body.compensation = result.compensation;
+    return body;
   }
   const body: PipelineSuccessBody<T> = {
     success: true,

@@ -1,4 +1,5 @@
 import type { OrderItemInput, OrderView } from './order.types.js';
+import type { StockReservation } from './stock.repository.js';
 
 export interface CreateOrderContext {
   /** The authenticated user; never taken from the request body. */
@@ -8,6 +9,8 @@ export interface CreateOrderContext {
   expectedTotalCents?: number;
   /** Computed by `validate`. */
   totalCents?: number;
+  /** Units taken by `reserve`; given back by its compensation if the order is not created. */
+  reservation?: StockReservation[];
   /** Written by `create`. */
   order?: OrderView;
 }

@@ -5,6 +5,7 @@ import { OrderAnalytics } from './order-analytics.service.js';
 import type { OrderNotifier } from './notifier/order-notifier.js';
 import type { OrderView } from './order.types.js';
 import type { OrdersRepository } from './orders.repository.js';
+import type { StockRepository } from './stock.repository.js';
 
 const order: OrderView = {
   id: '3f1c7a52-9c1e-4b8e-9a53-0f6a2f1d8c11',
@@ -16,7 +17,11 @@ const order: OrderView = {
 };
 
 function pipelineWith(
-  overrides: { repository?: Partial<OrdersRepository>; notifier?: Partial<OrderNotifier> } = {},
+  overrides: {
+    repository?: Partial<OrdersRepository>;
+    notifier?: Partial<OrderNotifier>;
+    stock?: Partial<StockRepository>;
+  } = {},
 ) {
   const analytics = new OrderAnalytics();
   const created: unknown[][] = [];
@@ -28,7 +33,21 @@ function pipelineWith(
     ...overrides.repository,
   } as OrdersRepository;
   const notifier = { orderCreated: async () => undefined, ...overrides.notifier } as OrderNotifier;
-  return { pipeline: new CreateOrderPipeline(repository, notifier, analytics), analytics, created };
+  const released: unknown[] = [];
+  const stock = {
+    reserve: async (items: { sku: string; quantity: number }[]) =>
+      items.map(({ sku, quantity }) => ({ sku, quantity })),
+    release: async (reservation: unknown) => {
+      released.push(reservation);
+    },
+    ...overrides.stock,
+  } as StockRepository;
+  return {
+    pipeline: new CreateOrderPipeline(repository, notifier, analytics, stock),
+    analytics,
+    created,
+    released,
+  };
 }
 
 const context = (patch: Partial<CreateOrderContext> = {}): CreateOrderContext => ({
@@ -101,6 +120,23 @@ describe('CreateOrderPipeline', () => {
       const { pipeline } = pipelineWith();
       const result = await runOperation(pipeline, 'validate', context(patch));
       expect(result.error).toMatchObject({ operation: 'validate', code: 'VALIDATION', message });
+    });
+  });
+
+  describe('reserve', () => {
+    it('records what it took from stock, for the compensation to give back', async () => {
+      const { pipeline } = pipelineWith();
+      const result = await runOperation(pipeline, 'reserve', context());
+      expect(result.data?.reservation).toEqual([
+        { sku: 'SKU-1001', quantity: 2 },
+        { sku: 'SKU-2002', quantity: 1 },
+      ]);
+    });
+
+    it('releaseStock gives back exactly the reservation', async () => {
+      const { pipeline, released } = pipelineWith();
+      await pipeline.releaseStock(context({ reservation: [{ sku: 'SKU-1001', quantity: 2 }] }));
+      expect(released).toEqual([[{ sku: 'SKU-1001', quantity: 2 }]]);
     });
   });
 

@@ -5,6 +5,7 @@ import { OrderAnalytics } from './order-analytics.service.js';
 import { ORDER_NOTIFIER, type OrderNotifier } from './notifier/order-notifier.js';
 import { NOTIFY_TIMEOUT_MS, ORDER_LIMITS } from './orders.constants.js';
 import { OrdersRepository } from './orders.repository.js';
+import { StockRepository } from './stock.repository.js';
 
 function refuse(message: string, details?: unknown): never {
   throw new OperationError('VALIDATION', message, details);
@@ -20,6 +21,7 @@ export class CreateOrderPipeline {
     private readonly orders: OrdersRepository,
     @Inject(ORDER_NOTIFIER) private readonly notifier: OrderNotifier,
     private readonly analytics: OrderAnalytics,
+    private readonly stock: StockRepository,
   ) {}
 
   /** Business rules on top of the DTO's shape checks; the total is always computed here. */
@@ -63,6 +65,13 @@ export class CreateOrderPipeline {
     return { totalCents };
   }
 
+  /** Takes tracked stock before writing the order; undone by `releaseStock` if a later critical step fails. */
+  @Operation({ compensate: 'releaseStock' })
+  async reserve(ctx: CreateOrderContext, run: OperationRun): Promise<Partial<CreateOrderContext>> {
+    run.signal.throwIfAborted();
+    return { reservation: await this.stock.reserve(ctx.items) };
+  }
+
   @Operation()
   async create(ctx: CreateOrderContext, run: OperationRun): Promise<Partial<CreateOrderContext>> {
     // A client that went away before the write gets no order.
@@ -73,6 +82,11 @@ export class CreateOrderPipeline {
   @Operation({ critical: false, timeoutMs: NOTIFY_TIMEOUT_MS })
   async notify(ctx: CreateOrderContext, run: OperationRun): Promise<void> {
     await this.notifier.orderCreated(ctx.customerId, ctx.order!, run.signal);
+  }
+
+  /** Compensation of `reserve`, not an operation: runs only when the order was not created. */
+  async releaseStock(ctx: CreateOrderContext): Promise<void> {
+    await this.stock.release(ctx.reservation ?? []);
   }
 
   @Operation(false)

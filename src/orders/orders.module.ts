@@ -6,6 +6,7 @@ import { SimulatedNotifier } from './notifier/simulated-notifier.js';
 import { OrderAnalytics } from './order-analytics.service.js';
 import { OrdersController } from './orders.controller.js';
 import { OrdersRepository } from './orders.repository.js';
+import { StockRepository } from './stock.repository.js';
 
 @Module({
   controllers: [OrdersController],
@@ -13,6 +14,7 @@ import { OrdersRepository } from './orders.repository.js';
     CreateOrderPipeline,
     CancelOrderPipeline,
     OrdersRepository,
+    StockRepository,
     OrderAnalytics,
     { provide: ORDER_NOTIFIER, useClass: SimulatedNotifier },
   ],

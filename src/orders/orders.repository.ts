@@ -71,12 +71,23 @@ export class OrdersRepository {
     return { items: rows.map(toView), total };
   }
 
-  /** Cancels only a still-pending order; returns undefined when another request got there first. */
+  /**
+   * Cancels only a still-pending order and puts its tracked stock back, in one transaction;
+   * returns undefined when another request got there first.
+   */
   async cancelPending(id: string, customerId: string): Promise<OrderView | undefined> {
-    const { count } = await this.prisma.order.updateMany({
-      where: { id, customerId, status: 'PENDING' },
-      data: { status: 'CANCELLED' },
+    const row = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.order.updateMany({
+        where: { id, customerId, status: 'PENDING' },
+        data: { status: 'CANCELLED' },
+      });
+      if (count === 0) return null;
+      const order = await tx.order.findUniqueOrThrow({ where: { id }, include: withItems });
+      for (const { sku, quantity } of order.items) {
+        await tx.stock.updateMany({ where: { sku }, data: { available: { increment: quantity } } });
+      }
+      return order;
     });
-    return count === 0 ? undefined : this.findOwned(id, customerId);
+    return row === null ? undefined : toView(row);
   }
 }
