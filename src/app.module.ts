@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IS_PUBLIC_KEY } from './auth/auth.constants.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -12,7 +13,8 @@ import { OrdersModule } from './orders/orders.module.js';
     AppConfigModule,
     DatabaseModule,
     OrchestratorModule.forRoot({ defaultOperationTimeoutMs: 2_000 }),
-    OrchestratorMetricsModule.forRoot({}),
+    // /metrics is open to scrapers; set `auth` to guard it in production (README, Observability).
+    OrchestratorMetricsModule.forRoot({ publicMetadata: { key: IS_PUBLIC_KEY, value: true } }),
     AuthModule,
     HealthModule,
     OrdersModule,

@@ -150,6 +150,14 @@ describe('orders over HTTP', () => {
     expect((await app.prisma.order.findUniqueOrThrow({ where: { id } })).status).toBe('CANCELLED');
   });
 
+  it('shows the runs on /metrics, which needs no token', async () => {
+    const metrics = await app.request('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toMatch(
+      /^orchestrator_operation_duration_seconds_count\{pipeline="create-order",operation="create",outcome="success",critical="true"\} [1-9]/m,
+    );
+  });
+
   it('documents every orders route in the OpenAPI document', async () => {
     const document = await app.request('GET', '/documentation/json');
     expect(Object.keys(document.body.paths)).toEqual(
