@@ -136,8 +136,8 @@ describe('retries', () => {
     flaky.failures = 10;
     const result = await app.run({});
     expect(result.error).toMatchObject({ operation: 'fetch', message: 'connection reset' });
+    // A third try would start at ~400 ms, past the 300 ms budget, so it never starts.
     expect(flaky.calls).toBe(2);
-    expect(result.metrics.fetch).toBeLessThan(60);
     await app.close();
   });
 
