@@ -4,7 +4,7 @@ export default {
   testEnvironment: 'node',
   // E2E files boot the app and an embedded database; on 2 busy cores that takes seconds.
   testTimeout: 30_000,
-  roots: ['<rootDir>/src', '<rootDir>/test'],
+  roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/schematics/src'],
   // Says once when the PostgreSQL run is skipped (no TEST_DATABASE_URL).
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
