@@ -13,6 +13,7 @@ export default tseslint.config(
       'schematics/dist/',
       'schematics/**/files/**',
       'bench/results/',
+      'dist-bench/',
     ],
   },
   js.configs.recommended,

@@ -25,6 +25,34 @@ import {
   onRunTimeout,
 } from './run-state.js';
 
+/**
+ * Past 16 names, adding keys one by one (`metrics[name] = ms`) turns an object into a slow
+ * dictionary, so longer plans collect durations and fill a copy of a template with every name.
+ */
+const KEYED_METRICS_LIMIT = 16;
+
+const metricsTemplates = new WeakMap<readonly PlanStep[], Record<string, number>>();
+
+/** `{ [name]: 0 }` in plan order; JSON.parse builds it in fast mode, and copies of it stay fast. */
+function metricsTemplate(steps: readonly PlanStep[]): Record<string, number> {
+  let template = metricsTemplates.get(steps);
+  if (template === undefined) {
+    const entries = steps.map((step) => `${JSON.stringify(step.definition.name)}:0`).join(',');
+    template = JSON.parse(`{${entries}}`) as Record<string, number>;
+    metricsTemplates.set(steps, template);
+  }
+  return template;
+}
+
+function collectMetrics(
+  steps: readonly PlanStep[],
+  durations: readonly number[],
+): Record<string, number> {
+  const metrics = durations.length === steps.length ? { ...metricsTemplate(steps) } : {};
+  for (let i = 0; i < durations.length; i++) metrics[steps[i].definition.name] = durations[i];
+  return metrics;
+}
+
 function describeThrown(error: unknown): { message: string; code: string; details?: unknown } {
   if (error instanceof OperationError) {
     return { message: error.message, code: error.code, details: error.details };
@@ -73,7 +101,8 @@ export class PipelineRunner {
     const steps = plan.steps;
     const started = performance.now();
     const context = { ...input } as Ctx;
-    const metrics: Record<string, number> = {};
+    let metrics: Record<string, number> = {};
+    const durations: number[] | undefined = steps.length > KEYED_METRICS_LIMIT ? [] : undefined;
     const errors: OperationFailure[] = [];
     if (this.observed) this.notifyRunStart(plan);
 
@@ -90,6 +119,9 @@ export class PipelineRunner {
     }
     // Without a deadline or a caller signal nothing can interrupt, so async steps are awaited plainly.
     const interruptible = timeoutMs !== undefined || signal !== undefined;
+    // The end of one operation is the start of the next: one clock read per operation instead of
+    // two (a read costs ~40 ns on Node 20). Read afresh after set-up work and after a failure.
+    let clock = interruptible ? performance.now() : started;
 
     let failure: PipelineError | undefined;
     let outcome: OperationOutcome = 'success';
@@ -103,7 +135,7 @@ export class PipelineRunner {
       const ownBudget = op.timeoutMs !== undefined;
       let stepOutcome: OperationOutcome = 'success';
       let thrown: unknown;
-      const t0 = performance.now();
+      const t0 = clock;
       if (ownBudget) state.operationDeadlineAt = t0 + (op.timeoutMs as number);
       try {
         let out =
@@ -138,9 +170,10 @@ export class PipelineRunner {
         stepOutcome = 'failure';
       }
       state.rejectWait = undefined;
-      const t1 = performance.now();
+      const t1 = (clock = performance.now());
       const took = t1 - t0;
-      metrics[op.name] = took;
+      if (durations === undefined) metrics[op.name] = took;
+      else durations.push(took);
       if (op.retry !== undefined && state.attempts > 1) {
         (attempts ??= {})[op.name] = state.attempts;
       }
@@ -173,6 +206,7 @@ export class PipelineRunner {
           thrown,
           timeoutMs,
         );
+        clock = performance.now();
         if (op.critical || state.interrupted !== undefined) {
           outcome = stepOutcome;
           failure = pipelineError(op.name, message, code, details, thrown);
@@ -196,7 +230,9 @@ export class PipelineRunner {
         ? await this.compensateAll(plan, state.done)
         : undefined;
 
-    const duration = performance.now() - started;
+    const duration =
+      (interruptible || compensation !== undefined ? performance.now() : clock) - started;
+    if (durations !== undefined) metrics = collectMetrics(steps, durations);
     const result: PipelineResult<Ctx> =
       failure === undefined
         ? { success: true, data: context, duration, metrics, errors }

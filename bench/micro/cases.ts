@@ -1,0 +1,353 @@
+// The case matrix: which pipelines run, under which variant, against which floor. Everything runs
+// through real Nest application contexts (`NestFactory.createApplicationContext`) and the public
+// `Orchestrator.run()`, exactly as a service calls it.
+import {
+  Module,
+  type DynamicModule,
+  type INestApplicationContext,
+  type Type,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Orchestrator, OrchestratorModule, type RunOptions } from '../../src/orchestrator/index.js';
+import { PipelineRunner } from '../../src/orchestrator/pipeline.runner.js';
+import {
+  BENCH_INPUT,
+  defineFloor,
+  definePipeline,
+  expectedN,
+  floorSource,
+  opSpecs,
+  type BenchPipeline,
+  type Mix,
+  type OpSpec,
+} from './pipelines.js';
+import type { ObserverHook } from './prometheus.hook.js';
+
+export const SIZES = [1, 3, 10, 30] as const;
+export const MIXES: readonly Mix[] = ['sync', 'async', 'mixed'];
+
+/**
+ * - `floor`: hand-written awaits (see pipelines.ts);
+ * - `runner`: `Orchestrator.run()` with no observers, no timeouts, no signal;
+ * - `op-timeouts`: `timeoutMs` on every operation (set, never hit);
+ * - `run-timeout`: a pipeline `timeoutMs` (set, never hit);
+ * - `signal`: a caller `AbortSignal` that never fires;
+ * - `prometheus`: `runner` with the Prometheus observer on.
+ */
+export type Variant = 'floor' | 'runner' | 'op-timeouts' | 'run-timeout' | 'signal' | 'prometheus';
+export const VARIANTS: readonly Variant[] = [
+  'floor',
+  'runner',
+  'op-timeouts',
+  'run-timeout',
+  'signal',
+  'prometheus',
+];
+
+/** Per-operation overhead over the floor, in ns, that a variant must stay under (issue 6). */
+export const TARGET_NS_PER_OP: Partial<Record<Variant, number>> = {
+  runner: 250,
+  prometheus: 500,
+  'op-timeouts': 1500,
+};
+
+export interface BenchCase {
+  /** `<group>/<variant>`, e.g. `async-10/runner`. */
+  readonly id: string;
+  readonly group: string;
+  readonly variant: Variant;
+  readonly ops: number;
+  /** Runs started at once by one `call()` (> 1 only where a timer must really fire). */
+  readonly concurrency: number;
+  /** `cpu` where a real timer must fire: the wait is not work (see measure.ts). */
+  readonly clock: 'wall' | 'cpu';
+  /** Id of the floor this case is compared with (itself for a floor). */
+  readonly floor: string;
+  readonly targetNsPerOp?: number;
+  /** Set when the case cannot run here; its row says why. */
+  readonly skipped?: string;
+  readonly call: () => Promise<unknown>;
+  /** Runs the case once and throws unless the result is what the case claims to measure. */
+  readonly check: () => Promise<void>;
+}
+
+export interface CaseSet {
+  readonly cases: BenchCase[];
+  /** Floor source per group, for the JSON and `--show-floor`. */
+  readonly floorSources: Record<string, string>;
+  /** Pipelines for the leak check. */
+  readonly leak: { id: string; description: string; call: () => Promise<unknown> }[];
+  close(): Promise<void>;
+}
+
+interface PipelineEntry {
+  readonly name: string;
+  readonly target: Type<BenchPipeline>;
+  readonly specs: readonly OpSpec[];
+}
+
+const LONG_MS = 60_000; // timeouts that are set but never hit
+
+async function createContext(
+  name: string,
+  providers: Type<unknown>[],
+  imports: (Type<unknown> | DynamicModule)[] = [],
+): Promise<INestApplicationContext> {
+  const appModule = class {};
+  Object.defineProperty(appModule, 'name', { value: name });
+  Module({
+    imports: [OrchestratorModule.forRoot({ logFailures: false }), ...imports],
+    providers,
+  })(appModule);
+  return NestFactory.createApplicationContext(appModule, { logger: false, abortOnError: false });
+}
+
+function assert(condition: boolean, message: string): void {
+  if (!condition) throw new Error(`bench case check failed: ${message}`);
+}
+
+interface RunResultLike {
+  success: boolean;
+  data?: { n: number };
+  errors: { code: string }[];
+  metrics: Record<string, number>;
+}
+
+/** Builds every pipeline, boots the contexts and returns the cases, in measurement order. */
+export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
+  const entries = new Map<string, PipelineEntry>();
+  const add = (name: string, specs: OpSpec[], options: { timeoutMs?: number } = {}) => {
+    const entry = { name, target: definePipeline(name, specs, options), specs };
+    entries.set(name, entry);
+    return entry;
+  };
+
+  const groups: {
+    group: string;
+    ops: number;
+    plain: PipelineEntry;
+    variants: Map<Variant, PipelineEntry>;
+  }[] = [];
+  for (const size of SIZES) {
+    for (const mix of MIXES) {
+      if (mix === 'mixed' && size === 1) continue; // one operation cannot mix
+      const group = `${mix}-${size}`;
+      const plain = add(`bench-${group}`, opSpecs(size, mix));
+      const variants = new Map<Variant, PipelineEntry>([
+        [
+          'op-timeouts',
+          add(`bench-${group}-op-timeouts`, opSpecs(size, mix, { timeoutMs: LONG_MS })),
+        ],
+        [
+          'run-timeout',
+          add(`bench-${group}-run-timeout`, opSpecs(size, mix), { timeoutMs: LONG_MS }),
+        ],
+      ]);
+      groups.push({ group, ops: size, plain, variants });
+    }
+  }
+
+  // Non-critical failure path: the second operation (async) throws; the run goes on.
+  const failures = [3, 10].map((size) =>
+    add(
+      `bench-failure-${size}`,
+      opSpecs(size, 'mixed', { override: { 1: { behaviour: 'throw', critical: false } } }),
+    ),
+  );
+  // Timeout actually hit: a non-critical operation that never settles and has 1 ms. A timer
+  // cannot fire sooner than 1 ms (and libuv rounds to whole ms), so runs are started
+  // concurrently and measured in CPU time, not wall time: the floor (hand-written
+  // AbortController + setTimeout race) and the runner both wait the same timer, and what is
+  // compared is the work of creating, firing and handling it.
+  const hit = add(
+    'bench-timeout-hit-3',
+    opSpecs(3, 'mixed', { override: { 1: { behaviour: 'hang', critical: false, timeoutMs: 1 } } }),
+  );
+  // Leak check: everything that holds resources at once (per-operation timers and controllers,
+  // a run timer, a listener on a long-lived caller signal, a failure, signal reads).
+  const leakAll = add(
+    'bench-leak-all-features',
+    opSpecs(4, 'mixed', {
+      timeoutMs: LONG_MS,
+      override: {
+        1: { readsSignal: true },
+        2: { behaviour: 'throw', critical: false, async: true },
+      },
+    }),
+    { timeoutMs: LONG_MS },
+  );
+
+  const providers = [...entries.values()].map((entry) => entry.target);
+  const plainApp = await createContext('BenchPlainModule', providers);
+  const orchestrator = plainApp.get(Orchestrator);
+  const instanceOf = (entry: PipelineEntry) => plainApp.get(entry.target);
+
+  let promApp: INestApplicationContext | undefined;
+  let promOrchestrator: Orchestrator | undefined;
+  if (prometheus.available) {
+    promApp = await createContext(
+      'BenchPrometheusModule',
+      groups.map((g) => g.plain.target),
+      prometheus.imports,
+    );
+    promOrchestrator = promApp.get(Orchestrator);
+    // `observed` is private; read here only so a "prometheus" row can never measure no observer.
+    const runner = promApp.get(PipelineRunner, { strict: false });
+    assert(Reflect.get(runner, 'observed') === true, 'the Prometheus context has no observer');
+  }
+
+  // A signal that never fires, shared by every run, as a long-lived server signal would be; a
+  // per-request AbortController is the caller's cost, not the orchestrator's.
+  const never = new AbortController();
+  const signalOptions: RunOptions = { signal: never.signal };
+
+  const cases: BenchCase[] = [];
+  const floorSources: Record<string, string> = {};
+
+  const runnerCase = (
+    group: string,
+    variant: Variant,
+    ops: number,
+    entry: PipelineEntry,
+    options: RunOptions | undefined,
+    on: Orchestrator = orchestrator,
+    expectErrors = 0,
+    /** `null`: a path (failure, timeout) with no target of its own. */
+    targetNs: number | null | undefined = TARGET_NS_PER_OP[variant],
+  ): BenchCase => {
+    const target = entry.target;
+    const n = expectedN(entry.specs);
+    const call = () => on.run(target, BENCH_INPUT, options);
+    return {
+      id: `${group}/${variant}`,
+      group,
+      variant,
+      ops,
+      concurrency: 1,
+      clock: 'wall',
+      floor: `${group}/floor`,
+      targetNsPerOp: targetNs ?? undefined,
+      call,
+      check: async () => {
+        const result = (await call()) as unknown as RunResultLike;
+        assert(result.success, `${group}/${variant} did not succeed`);
+        assert(
+          result.data?.n === n,
+          `${group}/${variant} ran ${result.data?.n} of ${n} operations`,
+        );
+        assert(result.errors.length === expectErrors, `${group}/${variant} errors`);
+        assert(Object.keys(result.metrics).length === ops, `${group}/${variant} metrics`);
+      },
+    };
+  };
+
+  const floorCase = (
+    group: string,
+    ops: number,
+    entry: PipelineEntry,
+    expectErrors = 0,
+  ): BenchCase => {
+    const floor = defineFloor(instanceOf(entry), entry.specs);
+    floorSources[group] = floorSource(entry.specs);
+    const n = expectedN(entry.specs);
+    const call = () => floor(BENCH_INPUT);
+    return {
+      id: `${group}/floor`,
+      group,
+      variant: 'floor',
+      ops,
+      concurrency: 1,
+      clock: 'wall',
+      floor: `${group}/floor`,
+      call,
+      check: async () => {
+        const out = (await call()) as { n: number } | { ctx: { n: number }; errors: unknown[] };
+        const ctx = 'ctx' in out ? out.ctx : out;
+        const errors = 'errors' in out ? out.errors.length : 0;
+        assert(ctx.n === n && errors === expectErrors, `${group}/floor ran ${ctx.n} of ${n}`);
+      },
+    };
+  };
+
+  for (const { group, ops, plain, variants } of groups) {
+    cases.push(floorCase(group, ops, plain));
+    cases.push(runnerCase(group, 'runner', ops, plain, undefined));
+    cases.push(runnerCase(group, 'op-timeouts', ops, variants.get('op-timeouts')!, undefined));
+    cases.push(runnerCase(group, 'run-timeout', ops, variants.get('run-timeout')!, undefined));
+    cases.push(runnerCase(group, 'signal', ops, plain, signalOptions));
+    if (promOrchestrator !== undefined && promApp !== undefined) {
+      const prom = runnerCase(group, 'prometheus', ops, plain, undefined, promOrchestrator);
+      const app = promApp;
+      cases.push({
+        ...prom,
+        check: async () => {
+          await prom.check();
+          await prometheus.verify(app, plain.name);
+        },
+      });
+    } else {
+      cases.push({
+        ...runnerCase(group, 'prometheus', ops, plain, undefined),
+        skipped: prometheus.reason ?? 'Prometheus observer unavailable',
+      });
+    }
+  }
+
+  for (const entry of failures) {
+    const group = entry.name.replace('bench-', '');
+    cases.push(floorCase(group, entry.specs.length, entry, 1));
+    cases.push(
+      runnerCase(group, 'runner', entry.specs.length, entry, undefined, orchestrator, 1, null),
+    );
+  }
+
+  {
+    const group = 'timeout-hit-3';
+    const concurrency = 128;
+    const floor = floorCase(group, 3, hit, 1);
+    const runner = runnerCase(group, 'runner', 3, hit, undefined, orchestrator, 1, null);
+    const many = (call: () => Promise<unknown>) => () =>
+      Promise.all(Array.from({ length: concurrency }, call));
+    const runnerCheck = async () => {
+      const result = (await runner.call()) as unknown as RunResultLike;
+      assert(
+        result.success && result.errors[0]?.code === 'TIMEOUT',
+        'timeout-hit-3 did not time out',
+      );
+      assert(result.data?.n === 2, 'timeout-hit-3 did not go on after the timeout');
+    };
+    cases.push({ ...floor, concurrency, clock: 'cpu', call: many(floor.call) });
+    cases.push({
+      ...runner,
+      concurrency,
+      clock: 'cpu',
+      call: many(runner.call),
+      check: runnerCheck,
+    });
+  }
+
+  const leakOptions: RunOptions = { signal: never.signal };
+  const leak = [
+    {
+      id: 'mixed-3/runner',
+      description: 'plain runner, 3 mixed operations',
+      call: () => orchestrator.run(entries.get('bench-mixed-3')!.target, BENCH_INPUT),
+    },
+    {
+      id: 'all-features-4',
+      description:
+        '4 mixed ops: per-op + run timeouts, shared caller signal, a non-critical failure',
+      call: () => orchestrator.run(leakAll.target, BENCH_INPUT, leakOptions),
+    },
+  ];
+
+  return {
+    cases,
+    floorSources,
+    leak,
+    async close() {
+      await plainApp.close();
+      await promApp?.close();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// Keeps the micro benchmark from rotting: runs it with tiny counts and checks that every row,
+// verdict and leak check is there and the JSON is written. No timing assertions: a benchmark is
+// not a test (numbers from these counts mean nothing).
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MIXES, SIZES, VARIANTS } from '../bench/micro/cases.js';
+import { formatReport, type MicroReport } from '../bench/micro/report.js';
+import { QUICK, runMicro, writeJson } from '../bench/micro/run.js';
+
+// Listed here on purpose rather than derived from the bench, so a dropped row fails.
+const EXPECTED_GROUPS = [
+  'sync-1',
+  'async-1',
+  'sync-3',
+  'async-3',
+  'mixed-3',
+  'sync-10',
+  'async-10',
+  'mixed-10',
+  'sync-30',
+  'async-30',
+  'mixed-30',
+];
+const EXPECTED_VARIANTS = ['floor', 'runner', 'op-timeouts', 'run-timeout', 'signal', 'prometheus'];
+const EXPECTED_PATHS = [
+  'failure-3/floor',
+  'failure-3/runner',
+  'failure-10/floor',
+  'failure-10/runner',
+  'timeout-hit-3/floor',
+  'timeout-hit-3/runner',
+];
+
+describe('micro benchmark (smoke, tiny counts)', () => {
+  let report: MicroReport;
+  let dir: string;
+
+  beforeAll(async () => {
+    report = await runMicro({ ...QUICK, mode: 'quick' });
+    dir = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
+  }, 120_000);
+
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('covers 1, 3, 10 and 30 operations, sync, async and mixed', () => {
+    expect([...SIZES]).toEqual([1, 3, 10, 30]);
+    expect([...MIXES]).toEqual(['sync', 'async', 'mixed']);
+    expect([...VARIANTS]).toEqual(EXPECTED_VARIANTS);
+  });
+
+  it('has a row for every group × variant and for the failure and timeout paths', () => {
+    const expected = [
+      ...EXPECTED_GROUPS.flatMap((group) => EXPECTED_VARIANTS.map((v) => `${group}/${v}`)),
+      ...EXPECTED_PATHS,
+    ];
+    expect(report.rows.map((row) => row.id).sort()).toEqual(expected.sort());
+  });
+
+  it('fills every measured row with numbers, and says why a row is skipped', () => {
+    for (const row of report.rows) {
+      if (row.skipped !== undefined) {
+        // Only the Prometheus variant may be missing (src/metrics not ready), with a reason.
+        expect(row.variant).toBe('prometheus');
+        expect(row.skipped.length).toBeGreaterThan(0);
+        continue;
+      }
+      expect(row.roundsNsPerRun).toHaveLength(QUICK.timing.rounds);
+      expect(Number.isFinite(row.nsPerRun)).toBe(true);
+      expect(Number.isFinite(row.nsPerOpOverFloor)).toBe(true);
+      expect(Number.isFinite(row.ratio)).toBe(true);
+      expect(typeof row.heapBytesPerRun).toBe('number');
+    }
+    // Once src/metrics exists, the Prometheus rows must really run with its observer.
+    if (existsSync(new URL('../src/metrics/index.ts', import.meta.url))) {
+      expect(report.rows.filter((row) => row.skipped !== undefined)).toEqual([]);
+    }
+  });
+
+  it('prints every row, the targets and the leak checks', () => {
+    const text = formatReport(report);
+    for (const row of report.rows) expect(text).toContain(row.id);
+    expect(text).toContain('≤ 250');
+    expect(text).toContain('≤ 500');
+    expect(text).toContain('≤ 1500');
+    expect(text).toContain('heap per run flat as operations grow');
+    expect(report.leaks.map((leak) => leak.id)).toEqual(['mixed-3/runner', 'all-features-4']);
+    for (const leak of report.leaks) {
+      expect(text).toContain(leak.id);
+      expect(leak.runs).toBe(QUICK.leakRuns);
+    }
+    expect(report.verdicts.map((v) => v.target)).toEqual(
+      expect.arrayContaining([
+        'runner: ≤ 250 ns/op over the floor',
+        'prometheus: ≤ 500 ns/op over the floor',
+        'op-timeouts: ≤ 1500 ns/op over the floor',
+      ]),
+    );
+  });
+
+  it('writes the same rows as JSON', async () => {
+    const file = await writeJson(report, dir);
+    const json = JSON.parse(await readFile(file, 'utf8')) as MicroReport;
+    expect(json.rows.map((row) => row.id)).toEqual(report.rows.map((row) => row.id));
+    expect(json.meta.mode).toBe('quick');
+    expect(Object.keys(json.floorSources)).toEqual(expect.arrayContaining(EXPECTED_GROUPS));
+    const latest = JSON.parse(await readFile(join(dir, 'micro-quick-latest.json'), 'utf8'));
+    expect(latest).toEqual(json);
+  });
+});
