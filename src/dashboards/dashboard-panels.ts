@@ -9,8 +9,20 @@ import {
   rate,
 } from './promql.js';
 
-const { pipelineDuration, operationDuration, operationFailures, operationRetries, inFlight } =
-  METRICS;
+const {
+  pipelineDuration,
+  operationDuration,
+  operationFailures,
+  operationRetries,
+  compensations,
+  inFlight,
+} = METRICS;
+
+/** Shares a line of the grid out evenly among the panels that apply. */
+function spread(width: number, panels: (Omit<PanelSpec, 'width'> | false)[]): PanelSpec[] {
+  const present = panels.filter((panel) => panel !== false);
+  return present.map((panel) => ({ ...panel, width: width / present.length }));
+}
 
 /** All pipelines side by side: traffic, errors, latency, concurrency. */
 export function overviewRows(): RowSpec[] {
@@ -117,32 +129,46 @@ export function pipelineRows(pipeline: PipelineDefinition): RowSpec[] {
           },
         ],
       },
-      {
-        title: 'Failures: critical vs non-critical',
-        description: 'Critical failures fail the request; non-critical ones are absorbed.',
-        kind: 'timeseries',
-        unit: 'short',
-        width: 12,
-        queries: [
-          {
-            expr: `sum by (critical) (${rate(`${operationFailures}${all}`)})`,
-            legend: 'critical={{critical}}',
-          },
-        ],
-      },
-      {
-        title: 'Retries per second',
-        description: 'Extra tries of operations with a retry policy.',
-        kind: 'timeseries',
-        unit: 'short',
-        width: 12,
-        queries: [
-          {
-            expr: `sum by (operation) (${rate(`${operationRetries}${all}`)})`,
-            legend: '{{operation}}',
-          },
-        ],
-      },
+      ...spread(24, [
+        {
+          title: 'Failures: critical vs non-critical',
+          description: 'Critical failures fail the request; non-critical ones are absorbed.',
+          kind: 'timeseries',
+          unit: 'short',
+          queries: [
+            {
+              expr: `sum by (critical) (${rate(`${operationFailures}${all}`)})`,
+              legend: 'critical={{critical}}',
+            },
+          ],
+        },
+        // Retry and compensation series exist only for operations that have one (see the metrics).
+        pipeline.operations.some((operation) => operation.retry !== undefined) && {
+          title: 'Retries per second',
+          description: 'Extra tries of operations with a retry policy.',
+          kind: 'timeseries',
+          unit: 'short',
+          queries: [
+            {
+              expr: `sum by (operation) (${rate(`${operationRetries}${all}`)})`,
+              legend: '{{operation}}',
+            },
+          ],
+        },
+        pipeline.operations.some((operation) => operation.compensate !== undefined) && {
+          title: 'Compensations per second by outcome',
+          description:
+            'Undos of succeeded steps after a run failed; a failed or timed-out one left its effect in place.',
+          kind: 'timeseries',
+          unit: 'short',
+          queries: [
+            {
+              expr: `sum by (operation, outcome) (${rate(`${compensations}${all}`)})`,
+              legend: '{{operation}} {{outcome}}',
+            },
+          ],
+        },
+      ]),
     ],
   };
   const perOperation = pipeline.operations.map((operation): RowSpec => {

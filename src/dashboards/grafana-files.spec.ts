@@ -14,8 +14,10 @@ class Checkout {
   @Operation()
   validate() {}
 
-  @Operation({ timeoutMs: 800 })
+  @Operation({ timeoutMs: 800, retry: { attempts: 3 }, compensate: 'refund' })
   charge() {}
+
+  refund() {}
 
   @Operation({ critical: false, timeoutMs: 200 })
   notify() {}
@@ -34,6 +36,7 @@ interface DashboardJson {
     id: number;
     type: string;
     title: string;
+    gridPos: { x: number; y: number; w: number; h: number };
     targets?: Array<{ expr: string; refId: string }>;
   }>;
 }
@@ -86,6 +89,39 @@ describe('grafana files', () => {
       'sum by (outcome) (rate(orchestrator_operation_duration_seconds_count{pipeline="checkout",operation="charge"}[$__rate_interval]))',
       'histogram_quantile(0.95, sum by (le) (rate(orchestrator_operation_duration_seconds_bucket{pipeline="checkout",operation="charge"}[$__rate_interval])))',
       'sum by (reason) (rate(orchestrator_operation_failures_total{pipeline="checkout",operation="charge"}[$__rate_interval]))',
+    ]);
+  });
+
+  it('plots retries and compensations only for pipelines that have them', async () => {
+    const files = grafanaFiles(await registry());
+    const summary = (path: string) => {
+      const { panels } = JSON.parse(files.get(path)!) as DashboardJson;
+      const end = panels.findIndex((panel, i) => i > 0 && panel.type === 'row');
+      return panels.slice(1, end).map((panel) => ({
+        title: panel.title,
+        width: panel.gridPos.w,
+        exprs: panel.targets!.map((target) => target.expr),
+      }));
+    };
+    expect(summary('grafana/dashboards/pipeline-checkout.json').slice(3)).toEqual([
+      { title: 'Failures: critical vs non-critical', width: 8, exprs: [expect.any(String)] },
+      {
+        title: 'Retries per second',
+        width: 8,
+        exprs: [
+          'sum by (operation) (rate(orchestrator_operation_retries_total{pipeline="checkout"}[$__rate_interval]))',
+        ],
+      },
+      {
+        title: 'Compensations per second by outcome',
+        width: 8,
+        exprs: [
+          'sum by (operation, outcome) (rate(orchestrator_compensations_total{pipeline="checkout"}[$__rate_interval]))',
+        ],
+      },
+    ]);
+    expect(summary('grafana/dashboards/pipeline-refund-order.json').slice(3)).toEqual([
+      { title: 'Failures: critical vs non-critical', width: 24, exprs: [expect.any(String)] },
     ]);
   });
 

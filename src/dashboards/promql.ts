@@ -1,14 +1,17 @@
+import { METRIC_NAMES } from '../metrics/index.js';
 import type { OperationDefinition, PipelineDefinition } from '../orchestrator/index.js';
 
 /** Grafana fills this in per panel; tests against Prometheus substitute a fixed window. */
 export const RATE_WINDOW = '$__rate_interval';
 
+/** The names the metrics module registers: one source, so a rename cannot leave panels behind. */
 export const METRICS = {
-  pipelineDuration: 'orchestrator_pipeline_duration_seconds',
-  operationDuration: 'orchestrator_operation_duration_seconds',
-  operationFailures: 'orchestrator_operation_failures_total',
-  operationRetries: 'orchestrator_operation_retries_total',
-  inFlight: 'orchestrator_pipelines_in_flight',
+  pipelineDuration: METRIC_NAMES.pipelineDuration,
+  operationDuration: METRIC_NAMES.operationDuration,
+  operationFailures: METRIC_NAMES.operationFailures,
+  operationRetries: METRIC_NAMES.operationRetries,
+  compensations: METRIC_NAMES.compensations,
+  inFlight: METRIC_NAMES.pipelinesInFlight,
 } as const;
 
 /** PromQL string literal: label values come from the registry, but quote them properly anyway. */

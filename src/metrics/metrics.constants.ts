@@ -9,9 +9,10 @@ export const DEFAULT_DURATION_BUCKETS: readonly number[] = Object.freeze([
 export const DEFAULT_METRICS_PATH = '/metrics';
 
 /**
- * The metadata key the app's `@Public()` decorator sets (`SetMetadata('isPublic', true)`), so a
- * global JWT guard lets Prometheus scrape. Repeated here as a string so src/metrics depends on
- * nothing outside itself; change it with the `publicMetadata` option.
+ * The metadata key of the `@Public()` decorator in Nest's authentication guide
+ * (`SetMetadata('isPublic', true)`), which a global JWT guard reads to let Prometheus scrape. An
+ * app with another key passes it as the `publicMetadata` option (this starter does:
+ * `auth:isPublic`).
  */
 export const DEFAULT_PUBLIC_METADATA_KEY = 'isPublic';
 
@@ -20,6 +21,8 @@ export const METRIC_NAMES = {
   operationDuration: 'orchestrator_operation_duration_seconds',
   operationFailures: 'orchestrator_operation_failures_total',
   pipelinesInFlight: 'orchestrator_pipelines_in_flight',
+  operationRetries: 'orchestrator_operation_retries_total',
+  compensations: 'orchestrator_compensations_total',
   httpRequestDuration: 'http_request_duration_seconds',
 } as const;
 
@@ -28,6 +31,9 @@ export const OUTCOMES = ['success', 'failure', 'timeout', 'aborted'] as const;
 
 /** `reason` label values of a failure; `REASONS[i - 1]` belongs to `OUTCOMES[i]`. */
 export const REASONS = ['error', 'timeout', 'aborted'] as const;
+
+/** Outcome label values of a compensation, a prefix of `OUTCOMES`: an undo is never aborted. */
+export const COMPENSATION_OUTCOMES = ['success', 'failure', 'timeout'] as const;
 
 /** Route label of requests no route matched, so raw URLs never become label values. */
 export const UNMATCHED_ROUTE = 'unmatched';

@@ -3,7 +3,7 @@ import type { OperationDefinition, PipelineDefinition } from '../orchestrator/in
 import { AccumulatedHistogram } from './accumulators/accumulated-histogram.js';
 import { AccumulatedCounter, AccumulatedGauge } from './accumulators/accumulated-scalar.js';
 import { registerIn, unregisterFrom, type AnyRegistry } from './accumulators/metric-object.js';
-import { METRIC_NAMES, OUTCOMES, REASONS } from './metrics.constants.js';
+import { COMPENSATION_OUTCOMES, METRIC_NAMES, OUTCOMES, REASONS } from './metrics.constants.js';
 import { messages } from './metrics.messages.js';
 
 /** Slots of one operation's series, found from its definition without any look-up by label. */
@@ -13,6 +13,13 @@ export interface OperationSeries {
   readonly duration: Int32Array;
   /** `orchestrator_operation_failures_total` slot per reason, in `REASONS` order. */
   readonly failures: Int32Array;
+  /** `orchestrator_operation_retries_total` slot; -1 when the operation has no retry policy. */
+  readonly retries: number;
+  /**
+   * `orchestrator_compensations_total` slot per outcome, in `COMPENSATION_OUTCOMES` order; empty
+   * when the operation has no compensation.
+   */
+  readonly compensations: Int32Array;
 }
 
 export interface PipelineSeries {
@@ -24,8 +31,10 @@ export interface PipelineSeries {
   readonly operations: readonly OperationSeries[];
 }
 
+const NONE = new Int32Array(0);
+
 /**
- * The four orchestrator metrics, registered in a prom-client registry. Label values come only
+ * The orchestrator metrics, registered in a prom-client registry. Label values come only
  * from pipeline definitions and fixed outcome lists, so cardinality is bounded by the code.
  */
 export class OrchestratorMetrics implements OnModuleDestroy {
@@ -33,6 +42,8 @@ export class OrchestratorMetrics implements OnModuleDestroy {
   readonly operationDuration: AccumulatedHistogram;
   readonly operationFailures: AccumulatedCounter;
   readonly pipelinesInFlight: AccumulatedGauge;
+  readonly operationRetries: AccumulatedCounter;
+  readonly compensations: AccumulatedCounter;
 
   constructor(
     private readonly registry: AnyRegistry,
@@ -60,6 +71,16 @@ export class OrchestratorMetrics implements OnModuleDestroy {
       help: 'Pipeline runs started and not yet finished.',
       labelNames: ['pipeline'],
     });
+    this.operationRetries = new AccumulatedCounter({
+      name: METRIC_NAMES.operationRetries,
+      help: 'Tries after the first of operations with a retry policy.',
+      labelNames: ['pipeline', 'operation'],
+    });
+    this.compensations = new AccumulatedCounter({
+      name: METRIC_NAMES.compensations,
+      help: 'Compensations run to undo an operation after its run failed, by outcome (success, failure, timeout).',
+      labelNames: ['pipeline', 'operation', 'outcome'],
+    });
     this.register();
   }
 
@@ -79,6 +100,10 @@ export class OrchestratorMetrics implements OnModuleDestroy {
     };
   }
 
+  /**
+   * Retry and compensation series exist only for operations with a retry policy or a
+   * compensation: anywhere else they could never move, and would only add cardinality.
+   */
   trackOperation(pipeline: PipelineDefinition, operation: OperationDefinition): OperationSeries {
     const labels = [pipeline.name, operation.name];
     const critical = String(operation.critical);
@@ -90,6 +115,13 @@ export class OrchestratorMetrics implements OnModuleDestroy {
       failures: Int32Array.from(REASONS, (reason) =>
         this.operationFailures.series([...labels, critical, reason]),
       ),
+      retries: operation.retry === undefined ? -1 : this.operationRetries.series(labels),
+      compensations:
+        operation.compensate === undefined
+          ? NONE
+          : Int32Array.from(COMPENSATION_OUTCOMES, (outcome) =>
+              this.compensations.series([...labels, outcome]),
+            ),
     };
   }
 
@@ -116,6 +148,8 @@ export class OrchestratorMetrics implements OnModuleDestroy {
       this.operationDuration,
       this.operationFailures,
       this.pipelinesInFlight,
+      this.operationRetries,
+      this.compensations,
     ];
   }
 }

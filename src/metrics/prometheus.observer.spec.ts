@@ -15,7 +15,13 @@ import {
   type PipelineDefinition,
   type PipelineResult,
 } from '../orchestrator/index.js';
-import { DEFAULT_DURATION_BUCKETS, METRIC_NAMES, OUTCOMES, REASONS } from './metrics.constants.js';
+import {
+  COMPENSATION_OUTCOMES,
+  DEFAULT_DURATION_BUCKETS,
+  METRIC_NAMES,
+  OUTCOMES,
+  REASONS,
+} from './metrics.constants.js';
 import { OrchestratorMetricsModule } from './orchestrator-metrics.module.js';
 import { checkMetrics } from './testing/promtool.js';
 
@@ -48,6 +54,36 @@ class CheckoutPipeline {
   @Operation()
   async charge(ctx: CheckoutContext, run: OperationRun) {
     if (ctx.slowCharge) await pause(run);
+  }
+}
+
+interface TransferContext {
+  /** Tries of `send` that fail before one succeeds. */
+  sendFailures: number;
+  holdUndo?: 'fail' | 'hang';
+  sent?: number;
+}
+
+/** Retries on `send`; `debit` and `hold` are undone when `send` finally fails. */
+@Pipeline({ name: 'transfer' })
+class TransferPipeline {
+  @Operation({ compensate: 'refund' })
+  debit() {}
+
+  @Operation({ compensate: 'release', compensationTimeoutMs: 20 })
+  hold() {}
+
+  @Operation({ retry: { attempts: 3, delayMs: 1, jitter: false } })
+  send(ctx: TransferContext) {
+    ctx.sent = (ctx.sent ?? 0) + 1;
+    if (ctx.sent <= ctx.sendFailures) throw new Error('bank unavailable');
+  }
+
+  refund() {}
+
+  async release(ctx: TransferContext, run: OperationRun) {
+    if (ctx.holdUndo === 'fail') throw new Error('hold already gone');
+    if (ctx.holdUndo === 'hang') await pause(run);
   }
 }
 
@@ -87,6 +123,18 @@ class ReferenceObserver implements OrchestratorObserver {
     labelNames: ['pipeline'],
     registers: [this.registry],
   });
+  private readonly retries = new Counter({
+    name: METRIC_NAMES.operationRetries,
+    help: 'Tries after the first of operations with a retry policy.',
+    labelNames: ['pipeline', 'operation'],
+    registers: [this.registry],
+  });
+  private readonly compensations = new Counter({
+    name: METRIC_NAMES.compensations,
+    help: 'Compensations run to undo an operation after its run failed, by outcome (success, failure, timeout).',
+    labelNames: ['pipeline', 'operation', 'outcome'],
+    registers: [this.registry],
+  });
 
   /** Zero series in the order the metrics module creates them, so the lines come out alike. */
   zero(pipelines: readonly PipelineDefinition[]): void {
@@ -97,6 +145,11 @@ class ReferenceObserver implements OrchestratorObserver {
           this.operationDuration.zero({ pipeline: p.name, operation: op.name, outcome, critical });
         for (const reason of REASONS)
           this.failures.inc({ pipeline: p.name, operation: op.name, critical, reason }, 0);
+        if (op.retry !== undefined) this.retries.inc({ pipeline: p.name, operation: op.name }, 0);
+        if (op.compensate !== undefined) {
+          for (const outcome of COMPENSATION_OUTCOMES)
+            this.compensations.inc({ pipeline: p.name, operation: op.name, outcome }, 0);
+        }
       }
       for (const outcome of OUTCOMES) this.pipelineDuration.zero({ pipeline: p.name, outcome });
       this.inFlight.set({ pipeline: p.name }, 0);
@@ -122,6 +175,14 @@ class ReferenceObserver implements OrchestratorObserver {
       const reason = outcome === 'failure' ? 'error' : outcome;
       this.failures.inc({ pipeline: p.name, operation: op.name, critical, reason });
     }
+  }
+
+  onOperationRetry(p: PipelineDefinition, op: OperationDefinition): void {
+    this.retries.inc({ pipeline: p.name, operation: op.name });
+  }
+
+  onCompensationEnd(p: PipelineDefinition, op: OperationDefinition, outcome: OperationOutcome) {
+    this.compensations.inc({ pipeline: p.name, operation: op.name, outcome });
   }
 
   onRunEnd(
@@ -165,7 +226,7 @@ describe('PrometheusObserver in a real app', () => {
         OrchestratorModule.forRoot({ logFailures: false, observers: [reference] }),
         OrchestratorMetricsModule.forRoot({ registry }),
       ],
-      providers: [CheckoutPipeline, RefundPipeline],
+      providers: [CheckoutPipeline, TransferPipeline, RefundPipeline],
     }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
       logger: false,
@@ -191,6 +252,16 @@ describe('PrometheusObserver in a real app', () => {
       [true, undefined],
       [false, 'ABORTED'],
       [false, 'TIMEOUT'],
+    ]);
+    const transfers = [
+      await orchestrator.run(TransferPipeline, { sendFailures: 1 }),
+      await orchestrator.run(TransferPipeline, { sendFailures: 9, holdUndo: 'fail' }),
+      await orchestrator.run(TransferPipeline, { sendFailures: 9, holdUndo: 'hang' }),
+    ];
+    expect(transfers.map((r) => [r.success, r.attempts, r.compensation])).toEqual([
+      [true, { send: 2 }, undefined],
+      [false, { send: 3 }, { hold: 'failed', debit: 'done' }],
+      [false, { send: 3 }, { hold: 'failed', debit: 'done' }],
     ]);
 
     const response = await fetch(`${await app.getUrl()}/metrics`);
@@ -241,7 +312,10 @@ describe('PrometheusObserver in a real app', () => {
     expect(failures('enrich', false, 'timeout')).toBe(1);
     expect(failures('charge', true, 'aborted')).toBe(1);
     expect(failures('charge', true, 'timeout')).toBe(1);
-    const total = [...samples].filter(([line]) => line.startsWith(METRIC_NAMES.operationFailures));
+    const total = [...samples].filter(
+      ([line]) =>
+        line.startsWith(METRIC_NAMES.operationFailures) && line.includes('pipeline="checkout"'),
+    );
     expect(total.reduce((sum, [, value]) => sum + value, 0)).toBe(5);
   });
 
@@ -250,6 +324,27 @@ describe('PrometheusObserver in a real app', () => {
       samples.get(key(`${METRIC_NAMES.pipelineDuration}_count`, { pipeline: 'checkout', outcome }));
     expect(OUTCOMES.map(runs)).toEqual([3, 1, 1, 1]);
     expect(samples.get(key(METRIC_NAMES.pipelinesInFlight, { pipeline: 'checkout' }))).toBe(0);
+  });
+
+  it('counts retries and compensations by outcome', () => {
+    const retries = (operation: string) =>
+      samples.get(key(METRIC_NAMES.operationRetries, { pipeline: 'transfer', operation }));
+    const compensations = (operation: string) =>
+      COMPENSATION_OUTCOMES.map((outcome) =>
+        samples.get(key(METRIC_NAMES.compensations, { pipeline: 'transfer', operation, outcome })),
+      );
+    expect(retries('send')).toBe(5);
+    expect(compensations('debit')).toEqual([2, 0, 0]);
+    expect(compensations('hold')).toEqual([0, 1, 1]);
+  });
+
+  it('has retry and compensation series only for operations with a policy or an undo', () => {
+    const operationsOf = (name: string) =>
+      [...samples.keys()]
+        .filter((line) => line.startsWith(`${name}{`))
+        .map((line) => /operation="([^"]+)"/.exec(line)![1]);
+    expect(new Set(operationsOf(METRIC_NAMES.operationRetries))).toEqual(new Set(['send']));
+    expect(new Set(operationsOf(METRIC_NAMES.compensations))).toEqual(new Set(['debit', 'hold']));
   });
 
   it('has every series of a registered pipeline from boot, at zero', () => {
@@ -278,6 +373,8 @@ describe('PrometheusObserver in a real app', () => {
       METRIC_NAMES.operationDuration,
       METRIC_NAMES.operationFailures,
       METRIC_NAMES.pipelinesInFlight,
+      METRIC_NAMES.operationRetries,
+      METRIC_NAMES.compensations,
     ]) {
       const ours = await registry.getSingleMetricAsString(name);
       expect(ours).toBe(await reference.registry.getSingleMetricAsString(name));
@@ -297,7 +394,7 @@ describe('PrometheusObserver in a real app', () => {
         .filter((name) => registry.getSingleMetric(name) !== undefined)
         .map((name) => registry.getSingleMetricAsString(name)),
     );
-    expect(ours).toHaveLength(5);
+    expect(ours).toHaveLength(7);
     expect(await checkMetrics(`${ours.join('\n\n')}\n`, { allow: [] })).toEqual({
       ok: true,
       exitCode: 0,

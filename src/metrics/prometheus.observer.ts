@@ -8,7 +8,11 @@ import {
   type PipelineDefinition,
   type PipelineResult,
 } from '../orchestrator/index.js';
-import { OrchestratorMetrics, type PipelineSeries } from './orchestrator.metrics.js';
+import {
+  OrchestratorMetrics,
+  type OperationSeries,
+  type PipelineSeries,
+} from './orchestrator.metrics.js';
 
 /** Position of an outcome in `OUTCOMES`; pointer compares on the runner's literal strings. */
 function outcomeIndex(outcome: OperationOutcome): number {
@@ -16,9 +20,9 @@ function outcomeIndex(outcome: OperationOutcome): number {
 }
 
 /**
- * Records every run and operation into `OrchestratorMetrics`. Each hook finds its series from
- * the definition object (a Map hit, then an array index by `order`) and bumps typed arrays:
- * no label objects, strings or prom-client calls on the run's hot path.
+ * Records every run, operation, retry and compensation into `OrchestratorMetrics`. Each hook
+ * finds its series from the definition object (a Map hit, then an array index by `order`) and
+ * bumps typed arrays: no label objects, strings or prom-client calls on the run's hot path.
  */
 @PipelineObserver()
 export class PrometheusObserver implements OrchestratorObserver, OnApplicationBootstrap {
@@ -47,15 +51,25 @@ export class PrometheusObserver implements OrchestratorObserver, OnApplicationBo
     outcome: OperationOutcome,
     durationMs: number,
   ): void {
-    const series = this.seriesOf(pipeline);
-    let slots = series.operations[operation.order];
-    if (slots === undefined || slots.definition !== operation) {
-      // Not a definition this pipeline was tracked with: resolve by labels (slow, never at boot).
-      slots = this.metrics.trackOperation(pipeline, operation);
-    }
+    const slots = this.slotsOf(pipeline, operation);
     const index = outcomeIndex(outcome);
     this.metrics.operationDuration.observe(slots.duration[index], durationMs / 1000);
     if (index !== 0) this.metrics.operationFailures.inc(slots.failures[index - 1]);
+  }
+
+  onOperationRetry(pipeline: PipelineDefinition, operation: OperationDefinition): void {
+    const slot = this.slotsOf(pipeline, operation).retries;
+    if (slot >= 0) this.metrics.operationRetries.inc(slot);
+  }
+
+  onCompensationEnd(
+    pipeline: PipelineDefinition,
+    operation: OperationDefinition,
+    outcome: OperationOutcome,
+  ): void {
+    // `aborted` is not an outcome of a compensation; its index is past the end and is skipped.
+    const slot = this.slotsOf(pipeline, operation).compensations[outcomeIndex(outcome)];
+    if (slot !== undefined) this.metrics.compensations.inc(slot);
   }
 
   onRunEnd(
@@ -69,6 +83,13 @@ export class PrometheusObserver implements OrchestratorObserver, OnApplicationBo
       series.duration[outcomeIndex(outcome)],
       result.duration / 1000,
     );
+  }
+
+  private slotsOf(pipeline: PipelineDefinition, operation: OperationDefinition): OperationSeries {
+    const slots = this.seriesOf(pipeline).operations[operation.order];
+    if (slots !== undefined && slots.definition === operation) return slots;
+    // Not a definition this pipeline was tracked with: resolve by labels (slow, never at boot).
+    return this.metrics.trackOperation(pipeline, operation);
   }
 
   private seriesOf(pipeline: PipelineDefinition): PipelineSeries {

@@ -1,4 +1,7 @@
-import { checkMetrics, findPromtool } from './promtool.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkMetrics, checkRules, findPromtool } from './promtool.js';
 
 describe('promtool helper', () => {
   const saved = { PATH: process.env.PATH, PROMTOOL: process.env.PROMTOOL };
@@ -31,6 +34,54 @@ describe('promtool helper', () => {
       ok: true,
       exitCode: 3,
       problems: [],
+    });
+  });
+
+  describe('checkRules', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'promtool-rules-'));
+    });
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+
+    /** A rule file of `[alert, expr]` pairs. */
+    const file = async (name: string, rules: [string, string][]) => {
+      const path = join(dir, name);
+      const body = rules
+        .map(([alert, expr]) => `      - alert: ${alert}\n        expr: ${expr}\n`)
+        .join('');
+      await writeFile(path, `groups:\n  - name: test\n    rules:\n${body}`);
+      return path;
+    };
+
+    it('counts the rules of valid files', async () => {
+      const one = await file('one.yml', [['Busy', 'rate(busy_seconds_total[5m]) > 1']]);
+      const two = await file('two.yml', [
+        ['Down', 'up == 0'],
+        ['AllDown', 'sum(up) < 1'],
+      ]);
+      expect(await checkRules([one, two])).toEqual({
+        ok: true,
+        exitCode: 0,
+        rules: 3,
+        problems: [],
+      });
+    });
+
+    it('rejects an expression that does not parse, naming the file and rule', async () => {
+      const path = await file('broken.yml', [['Busy', 'sum(rate(busy_seconds_total[5m]) > 1']]);
+      const report = await checkRules([path]);
+      expect(report).toMatchObject({ ok: false, exitCode: 1, rules: 0 });
+      expect(report.problems.join('\n')).toContain(`${path}: `);
+      expect(report.problems.join('\n')).toContain('unclosed left parenthesis');
+    });
+
+    it('treats duplicate rules as fatal', async () => {
+      const path = await file('twice.yml', [
+        ['Down', 'up == 0'],
+        ['Down', 'up == 0'],
+      ]);
+      expect(await checkRules([path])).toMatchObject({ ok: false, exitCode: 3 });
     });
   });
 

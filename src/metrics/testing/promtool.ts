@@ -64,10 +64,61 @@ export async function checkMetrics(
   return { ok, exitCode, problems };
 }
 
+export interface RulesReport {
+  /** Every file parsed, every expression is valid PromQL and no lint problem was found. */
+  readonly ok: boolean;
+  /** 0 clean, 1 invalid, 3 lint problems. */
+  readonly exitCode: number;
+  /** Rules found, summed over the files. */
+  readonly rules: number;
+  /** What promtool printed besides its "Checking" and "SUCCESS" lines. */
+  readonly problems: readonly string[];
+}
+
+/** Runs `promtool check rules` with every linter and lint problems fatal, on rule files. */
+export async function checkRules(paths: readonly string[]): Promise<RulesReport> {
+  const { exitCode, output } = await run(findPromtool(), [
+    'check',
+    'rules',
+    '--lint=all',
+    '--lint-fatal',
+    ...paths,
+  ]);
+  let rules = 0;
+  const problems: string[] = [];
+  for (const line of output.split('\n').map((text) => text.trim())) {
+    const found = /^SUCCESS: (\d+) rules found$/.exec(line);
+    if (found !== null) rules += Number(found[1]);
+    else if (line !== '' && !line.startsWith('Checking ')) problems.push(line);
+  }
+  return { ok: exitCode === 0, exitCode, rules, problems };
+}
+
+export interface RuleTestReport {
+  /** Every expected alert fired, with the expected labels and annotations, and no other. */
+  readonly ok: boolean;
+  readonly exitCode: number;
+  /** promtool's account of each failed expectation (expected vs got), as printed. */
+  readonly problems: readonly string[];
+}
+
+/**
+ * Runs `promtool test rules` on unit-test files: input series, then the alerts expected at given
+ * times. Paths in their `rule_files` are relative to the test file, or absolute.
+ */
+export async function testRules(paths: readonly string[]): Promise<RuleTestReport> {
+  const { exitCode, output } = await run(findPromtool(), ['test', 'rules', ...paths]);
+  const problems = output
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '' && !/^\s*(Unit Testing: |SUCCESS$)/.test(line));
+  return { ok: exitCode === 0, exitCode, problems };
+}
+
 function run(
   command: string,
   args: string[],
-  input: string,
+  input = '',
 ): Promise<{ exitCode: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
