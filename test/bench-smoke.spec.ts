@@ -40,7 +40,7 @@ describe('micro benchmark (smoke, tiny counts)', () => {
   beforeAll(async () => {
     report = await runMicro({ ...QUICK, mode: 'quick' });
     dir = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
-  }, 120_000);
+  }, 300_000);
 
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
