@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { AddressInfo } from 'node:net';
 import { createApp, DOCS_PATH } from './app.setup.js';
+import { closeOnSignals } from './common/graceful-shutdown.js';
 import type { AppEnv } from './config/env.validation.js';
 
 const logger = new Logger('Bootstrap');
@@ -9,8 +11,10 @@ try {
   const app = await createApp();
   const config = app.get<ConfigService<AppEnv, true>>(ConfigService);
   const host = config.get('HOST', { infer: true });
-  const port = config.get('PORT', { infer: true });
-  await app.listen(port, host);
+  closeOnSignals(app, config.get('SHUTDOWN_TIMEOUT_MS', { infer: true }));
+  await app.listen(config.get('PORT', { infer: true }), host);
+  // The bound port, which differs from PORT when PORT=0 asks for any free one.
+  const { port } = app.getHttpServer().address() as AddressInfo;
   logger.log(`Listening on http://${host}:${port} (API docs at /${DOCS_PATH})`);
 } catch (error) {
   // A refusal to start (bad environment, unmigrated database) is a message for the operator.

@@ -34,7 +34,7 @@ describe('app shell (e2e)', () => {
     expect(response.status).toBe(400);
     expect(response.body).toEqual({
       success: false,
-      error: { code: 'BAD_REQUEST', message: expect.stringContaining('not valid JSON') },
+      error: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
     });
     expect(JSON.stringify(response.body)).not.toMatch(/ at |node_modules/);
   });

@@ -14,7 +14,7 @@ describe('AllExceptionsFilter', () => {
   const adapterHost = {
     httpAdapter: {
       getRequestMethod: () => 'POST',
-      getRequestUrl: () => '/orders',
+      getRequestUrl: () => '/orders?access_token=secret-in-a-query-string',
       isHeadersSent: () => false,
       reply: (_response: unknown, body: unknown, status: number) => {
         sent = { body, status };
@@ -80,6 +80,7 @@ describe('AllExceptionsFilter', () => {
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain('POST /orders -> 500 INTERNAL_ERROR');
     expect(logged[0]).toContain(error.stack);
+    expect(logged[0]).not.toContain('secret-in-a-query-string'); // the path only, no query
   });
 
   it('answers 503 when the database cannot be reached', () => {

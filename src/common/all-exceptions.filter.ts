@@ -36,7 +36,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { status, ...error } = this.describe(exception);
 
     if (status >= 500) {
-      const where = `${httpAdapter.getRequestMethod(request)} ${httpAdapter.getRequestUrl(request)}`;
+      // The path without its query string, which may carry what must not be logged.
+      const url = String(httpAdapter.getRequestUrl(request) ?? '').split('?')[0];
+      const where = `${httpAdapter.getRequestMethod(request)} ${url}`;
       // A deliberate HttpException needs no stack; anything else is a bug or an outage to trace.
       const reason =
         exception instanceof HttpException
@@ -81,6 +83,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
 }
 
 /** 'Payload Too Large' -> 'PAYLOAD_TOO_LARGE'. */
-function codeFor(status: number): string {
+export function codeFor(status: number): string {
   return (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 }

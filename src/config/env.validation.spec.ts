@@ -26,6 +26,11 @@ describe('validateEnv', () => {
       JWT_EXPIRES_IN: 900,
       NOTIFIER_FAIL_RATE: 0,
       NOTIFIER_LATENCY_MS: 0,
+      CORS_ORIGINS: [],
+      AUTH_RATE_LIMIT: 20,
+      AUTH_RATE_WINDOW: 60,
+      BODY_LIMIT_BYTES: 102_400,
+      SHUTDOWN_TIMEOUT_MS: 10_000,
     });
     expect(warnings).toEqual([]);
   });
@@ -53,6 +58,65 @@ describe('validateEnv', () => {
   it('refuses production without JWT_SECRET', () => {
     expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(
       'JWT_SECRET is required when NODE_ENV=production',
+    );
+  });
+
+  it('refuses placeholder or repetitive secrets in production, without echoing them', () => {
+    for (const placeholder of [
+      'x'.repeat(48),
+      'change-me-change-me-change-me-change-me',
+      'my-super-secret-jwt-key-for-production-2026',
+      'abababababababababababababababab',
+    ]) {
+      const attempt = () => validateEnv({ NODE_ENV: 'production', JWT_SECRET: placeholder });
+      expect(attempt).toThrow('JWT_SECRET looks like a placeholder, not a random value');
+      expect(attempt).not.toThrow(placeholder);
+    }
+    const random = 'q8Vx1rJt2L0mZ9kNf3Hd6WsYb4Gc7Ae5Pu-TnK_oRiEw';
+    expect(validateEnv({ NODE_ENV: 'production', JWT_SECRET: random }).JWT_SECRET).toBe(random);
+  });
+
+  it('refuses a well-known database password in production only', () => {
+    const url = 'postgresql://app:secret@localhost:5432/orders';
+    const random = 'q8Vx1rJt2L0mZ9kNf3Hd6WsYb4Gc7Ae5Pu-TnK_oRiEw';
+    expect(() =>
+      validateEnv({ NODE_ENV: 'production', JWT_SECRET: random, DATABASE_URL: url }),
+    ).toThrow('DATABASE_URL uses a well-known password');
+    expect(validateEnv({ JWT_SECRET: secret, DATABASE_URL: url }).DATABASE_URL).toBe(url);
+    expect(
+      validateEnv({
+        NODE_ENV: 'production',
+        JWT_SECRET: random,
+        DATABASE_URL: 'postgresql://app:Zr8%2Fq1x@db:5432/orders',
+      }).DATABASE_URL,
+    ).toBe('postgresql://app:Zr8%2Fq1x@db:5432/orders');
+  });
+
+  it('reads CORS origins, the auth rate limit, the body limit and the shutdown timeout', () => {
+    expect(
+      validateEnv({
+        JWT_SECRET: secret,
+        CORS_ORIGINS: ' https://app.example.com/, http://localhost:5173 ',
+        AUTH_RATE_LIMIT: '5',
+        AUTH_RATE_WINDOW: '2m',
+        BODY_LIMIT_BYTES: '4096',
+        SHUTDOWN_TIMEOUT_MS: '2500',
+      }),
+    ).toMatchObject({
+      CORS_ORIGINS: ['https://app.example.com', 'http://localhost:5173'],
+      AUTH_RATE_LIMIT: 5,
+      AUTH_RATE_WINDOW: 120,
+      BODY_LIMIT_BYTES: 4096,
+      SHUTDOWN_TIMEOUT_MS: 2500,
+    });
+    expect(validateEnv({ JWT_SECRET: secret, CORS_ORIGINS: '*' }).CORS_ORIGINS).toEqual(['*']);
+    for (const origins of ['app.example.com', 'https://a.example.com/path', '*,https://a.b']) {
+      expect(() => validateEnv({ JWT_SECRET: secret, CORS_ORIGINS: origins })).toThrow(
+        'CORS_ORIGINS must be a comma-separated list of origins',
+      );
+    }
+    expect(() => validateEnv({ JWT_SECRET: secret, BODY_LIMIT_BYTES: '10' })).toThrow(
+      'BODY_LIMIT_BYTES must be an integer between 1024 and 10485760 (got "10")',
     );
   });
 

@@ -20,10 +20,37 @@ export interface AppEnv {
   NOTIFIER_FAIL_RATE: number;
   /** Delay the demo notifier adds to each call. */
   NOTIFIER_LATENCY_MS: number;
+  /** Origins allowed to call the API from a browser; empty (the default) turns CORS off. */
+  CORS_ORIGINS: string[];
+  /** Requests one client IP may make to each auth route per AUTH_RATE_WINDOW. */
+  AUTH_RATE_LIMIT: number;
+  /** The auth rate limit's window in seconds, parsed like JWT_EXPIRES_IN. */
+  AUTH_RATE_WINDOW: number;
+  /** Largest accepted request body; bigger ones get 413. */
+  BODY_LIMIT_BYTES: number;
+  /** How long SIGTERM waits for in-flight requests before giving up and exiting with 1. */
+  SHUTDOWN_TIMEOUT_MS: number;
 }
 
 export const JWT_SECRET_MIN_LENGTH = 32;
 export const DEFAULT_PGLITE_DATA_DIR = './.data/pglite';
+
+// A production secret must look random: a placeholder or a repeated pattern would let anyone
+// who read the docs forge tokens. `openssl rand -hex 32` has 16 distinct characters.
+const JWT_SECRET_MIN_DISTINCT = 10;
+const PLACEHOLDER = /change.?me|example|placeholder|secret|password|default/i;
+// Passwords from docs and tutorials (`.env.example` uses `secret`), refused in production.
+const WELL_KNOWN_DB_PASSWORDS = new Set([
+  'secret',
+  'password',
+  'postgres',
+  'admin',
+  'changeme',
+  'example',
+  'app',
+]);
+// `https://app.example.com` or `http://localhost:5173`: scheme, host and optional port only.
+const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 type RawEnv = Record<string, unknown>;
@@ -81,22 +108,55 @@ export function validateEnv(raw: RawEnv): AppEnv {
     );
   }
 
-  const expiresIn = text('JWT_EXPIRES_IN') ?? '15m';
-  const expiresMatch = /^(\d+)\s*([smhd]?)$/.exec(expiresIn);
-  const expiresInSeconds = expiresMatch
-    ? Number(expiresMatch[1]) * DURATION_UNITS[expiresMatch[2] || 's']
-    : 0;
-  if (expiresInSeconds <= 0) {
-    problems.push(
-      `JWT_EXPIRES_IN must be a positive duration like 900, 15m, 12h or 7d (got "${expiresIn}")`,
-    );
-  }
+  const duration = (name: string, fallback: string): number => {
+    const value = text(name) ?? fallback;
+    const match = /^(\d+)\s*([smhd]?)$/.exec(value);
+    const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's'] : 0;
+    if (seconds <= 0) {
+      problems.push(
+        `${name} must be a positive duration like 900, 15m, 12h or 7d (got "${value}")`,
+      );
+    }
+    return seconds;
+  };
+  const expiresInSeconds = duration('JWT_EXPIRES_IN', '15m');
+  const production = nodeEnv === 'production';
 
+  // Never echo a secret back in a message: these lines end up in deployment logs.
   let jwtSecret = text('JWT_SECRET');
   if (jwtSecret !== undefined && jwtSecret.length < JWT_SECRET_MIN_LENGTH) {
     problems.push(`JWT_SECRET must be at least ${JWT_SECRET_MIN_LENGTH} characters long`);
-  } else if (jwtSecret === undefined && nodeEnv === 'production') {
+  } else if (jwtSecret === undefined && production) {
     problems.push('JWT_SECRET is required when NODE_ENV=production');
+  } else if (
+    jwtSecret !== undefined &&
+    production &&
+    (new Set(jwtSecret).size < JWT_SECRET_MIN_DISTINCT || PLACEHOLDER.test(jwtSecret))
+  ) {
+    problems.push(
+      'JWT_SECRET looks like a placeholder, not a random value: generate one with `openssl rand -base64 48`',
+    );
+  }
+
+  if (databaseUrl !== undefined && production && URL.canParse(databaseUrl)) {
+    const password = new URL(databaseUrl).password;
+    if (WELL_KNOWN_DB_PASSWORDS.has(safeDecode(password).toLowerCase())) {
+      problems.push(
+        'DATABASE_URL uses a well-known password; set a real one before running in production',
+      );
+    }
+  }
+
+  const corsOrigins = (text('CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/$/, ''))
+    .filter((origin) => origin !== '');
+  const badOrigins = corsOrigins.filter((origin) => origin !== '*' && !ORIGIN.test(origin));
+  if (badOrigins.length > 0 || (corsOrigins.includes('*') && corsOrigins.length > 1)) {
+    problems.push(
+      'CORS_ORIGINS must be a comma-separated list of origins like https://app.example.com, ' +
+        `or * alone (got "${text('CORS_ORIGINS')}")`,
+    );
   }
 
   const env: AppEnv = {
@@ -109,6 +169,11 @@ export function validateEnv(raw: RawEnv): AppEnv {
     JWT_EXPIRES_IN: expiresInSeconds,
     NOTIFIER_FAIL_RATE: number('NOTIFIER_FAIL_RATE', 0, 0, 1, false),
     NOTIFIER_LATENCY_MS: number('NOTIFIER_LATENCY_MS', 0, 0, 60_000, true),
+    CORS_ORIGINS: corsOrigins,
+    AUTH_RATE_LIMIT: number('AUTH_RATE_LIMIT', 20, 1, 100_000, true),
+    AUTH_RATE_WINDOW: duration('AUTH_RATE_WINDOW', '60s'),
+    BODY_LIMIT_BYTES: number('BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024, true),
+    SHUTDOWN_TIMEOUT_MS: number('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000, true),
   };
 
   if (problems.length > 0) {
@@ -124,4 +189,12 @@ export function validateEnv(raw: RawEnv): AppEnv {
     }
   }
   return { ...env, JWT_SECRET: jwtSecret };
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }

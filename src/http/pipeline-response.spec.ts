@@ -66,4 +66,20 @@ describe('pipeline responses', () => {
     );
     expect(JSON.stringify(leaky)).not.toContain('relation');
   });
+
+  it('answers 503 DATABASE_UNAVAILABLE when an operation failed because the database is down', () => {
+    const down: PipelineResult<unknown> = failed('OPERATION_FAILED', 'PGlite is closed');
+    Object.defineProperty(down.error!, 'cause', {
+      value: Object.assign(new Error("Can't reach database server"), { code: 'P1001' }),
+    });
+
+    expect(pipelineBody(down, () => null)).toMatchObject({
+      error: {
+        code: 'DATABASE_UNAVAILABLE',
+        message: 'The database is unavailable; try again shortly.',
+        operation: 'create',
+      },
+    });
+    expect(statusFor('DATABASE_UNAVAILABLE')).toBe(503);
+  });
 });

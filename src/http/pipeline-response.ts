@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { isDatabaseUnavailable } from '../database/database-errors.js';
 import type { PipelineResult } from '../orchestrator/index.js';
 
 /** HTTP status for each error code operations use; anything else is a server error. */
@@ -9,12 +10,27 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   CONFLICT: 409,
   ABORTED: 499,
   UNAVAILABLE: 503,
+  DATABASE_UNAVAILABLE: 503,
   TIMEOUT: 504,
 };
 
 /** Codes whose messages come from our own code and are safe to show a client. */
 const UNSAFE_CODE = 'OPERATION_FAILED';
 const GENERIC_MESSAGE = 'the operation failed';
+// An operation that failed because the database is down, in any pipeline: a 503 the client may
+// retry, with the code and message the error filter gives outside pipelines.
+const DATABASE_DOWN = {
+  code: 'DATABASE_UNAVAILABLE',
+  message: 'The database is unavailable; try again shortly.',
+};
+
+/** The code and message a client sees: ours, or a generic one for unexpected errors. */
+function publicError(error: { code: string; message: string; cause?: unknown }) {
+  if (error.code !== UNSAFE_CODE) return { code: error.code, message: error.message };
+  return isDatabaseUnavailable(error.cause)
+    ? DATABASE_DOWN
+    : { code: UNSAFE_CODE, message: GENERIC_MESSAGE };
+}
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
@@ -60,12 +76,10 @@ export function pipelineBody<C, T>(
   const duration = round(result.duration);
   const metrics = roundedMetrics(result.metrics);
   if (!result.success) {
-    const { code, message, operation, details } = result.error!;
-    const safeMessage = code === UNSAFE_CODE ? GENERIC_MESSAGE : message;
+    const { operation, details } = result.error!;
+    const { code, message } = publicError(result.error!);
     const error =
-      details === undefined
-        ? { code, message: safeMessage, operation }
-        : { code, message: safeMessage, operation, details };
+      details === undefined ? { code, message, operation } : { code, message, operation, details };
     const body: PipelineErrorBody = { success: false, error, duration, metrics };
     if (result.compensation !== undefined) body.compensation = result.compensation;
     return body;
@@ -93,7 +107,7 @@ export function sendPipelineResult<C, T>(
   pick: (context: C) => T,
   successStatus = 200,
 ): FastifyReply {
-  const status = result.success ? successStatus : statusFor(result.error!.code);
+  const status = result.success ? successStatus : statusFor(publicError(result.error!).code);
   return reply
     .code(status)
     .header('server-timing', serverTiming(result))

@@ -145,7 +145,7 @@ describe('CreateOrderPipeline', () => {
       const { pipeline, created } = pipelineWith();
       const result = await runOperation(pipeline, 'create', context({ totalCents: 4498 }));
       expect(result.data?.order).toBe(order);
-      expect(created).toEqual([['customer-1', 4498, context().items]]);
+      expect(created).toEqual([['customer-1', 4498, context().items, expect.any(AbortSignal)]]);
     });
 
     it('writes nothing once the client has gone', async () => {

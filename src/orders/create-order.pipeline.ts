@@ -69,14 +69,21 @@ export class CreateOrderPipeline {
   @Operation({ compensate: 'releaseStock' })
   async reserve(ctx: CreateOrderContext, run: OperationRun): Promise<Partial<CreateOrderContext>> {
     run.signal.throwIfAborted();
-    return { reservation: await this.stock.reserve(ctx.items) };
+    return { reservation: await this.stock.reserve(ctx.items, run.signal) };
   }
 
   @Operation()
   async create(ctx: CreateOrderContext, run: OperationRun): Promise<Partial<CreateOrderContext>> {
     // A client that went away before the write gets no order.
     run.signal.throwIfAborted();
-    return { order: await this.orders.create(ctx.customerId, ctx.totalCents as number, ctx.items) };
+    return {
+      order: await this.orders.create(
+        ctx.customerId,
+        ctx.totalCents as number,
+        ctx.items,
+        run.signal,
+      ),
+    };
   }
 
   @Operation({ critical: false, timeoutMs: NOTIFY_TIMEOUT_MS })

@@ -31,15 +31,23 @@ function toView(row: OrderRow): OrderView {
 export class OrdersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Order and items in one statement, so a failure leaves neither. */
+  /**
+   * Order and items in one transaction, so a failure leaves neither. A run aborted meanwhile
+   * (client gone, timeout) rolls it back: the runner has already given the stock back.
+   */
   async create(
     customerId: string,
     totalCents: number,
     items: OrderItemInput[],
+    signal?: AbortSignal,
   ): Promise<OrderView> {
-    const row = await this.prisma.order.create({
-      data: { customerId, totalCents, items: { create: items } },
-      include: withItems,
+    const row = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.order.create({
+        data: { customerId, totalCents, items: { create: items } },
+        include: withItems,
+      });
+      signal?.throwIfAborted();
+      return created;
     });
     return toView(row);
   }

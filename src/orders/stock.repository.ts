@@ -14,8 +14,12 @@ export interface StockReservation {
 export class StockRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Takes every tracked item's quantity, or nothing: one short SKU refuses the whole order. */
-  reserve(items: OrderItemInput[]): Promise<StockReservation[]> {
+  /**
+   * Takes every tracked item's quantity, or nothing: one short SKU refuses the whole order. A run
+   * aborted meanwhile (client gone, timeout) rolls the reservation back: the runner has stopped
+   * waiting for it and would never compensate it.
+   */
+  reserve(items: OrderItemInput[], signal?: AbortSignal): Promise<StockReservation[]> {
     return this.prisma.$transaction(async (tx) => {
       const tracked = await tx.stock.findMany({
         where: { sku: { in: items.map((item) => item.sku) } },
@@ -34,6 +38,7 @@ export class StockRepository {
           throw new OperationError('CONFLICT', `not enough stock for ${sku}`, { sku });
         taken.push({ sku, quantity });
       }
+      signal?.throwIfAborted();
       return taken;
     });
   }
