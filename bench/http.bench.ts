@@ -1,27 +1,68 @@
 // `npm run bench:http`: the same request work hand-written and through `@Pipeline`, over HTTP.
 //
-// NOT IMPLEMENTED YET: it needs the starter application (issue 3). Until then this prints what
-// it will do and exits 0, so `npm run bench` (micro && http) still runs the micro part.
+//   node dist-bench/bench/http.bench.js [options]
 //
-// Plan (issue 6, "HTTP"), with the pieces that exist already:
-//   1. Boot the starter ONCE through `createApp()` (src/app.setup.ts), with an extra bench-only
-//      module (bench/http/bench-routes.module.ts, to write) that adds two routes doing the same
-//      three-operation work on the same database, so the starter ships no bench code:
-//        GET /bench/hand-written   three awaits in a controller method
-//        GET /bench/pipeline       the same three steps as @Operation()s of a @Pipeline
-//      and the same pair with a database operation (a Prisma read on the embedded PGlite) as one
-//      of the steps, to show the orchestrator's share of a realistic request.
-//   2. Listen on 127.0.0.1:0 (an ephemeral port), log off.
-//   3. Load each pair with `runAb()` (bench/http/ab.ts, ready): autocannon, bounded duration,
-//      alternating A/B/A/B, medians of requests/s, p50 and p99 latency, and the ratio.
-//   4. Print a table with the target beside it (pipeline route ≥ 0.95 × hand-written req/s), and
-//      write bench/results/http-<date>.json with --json. Keep it under ~3 minutes (rounds 4 ×
-//      5 s × 2 sides × 2 pairs ≈ 80 s + warm-up), so `npm run bench` stays under 5 minutes.
-//   5. A `--quick` mode (rounds 1, 1 s) for a smoke test, as for the micro bench.
-export {};
+//   --quick              every pair once for 1 s, 2 connections (seconds; numbers meaningless);
+//                        also BENCH_QUICK=1
+//   --json               also write bench/results/http-<mode>-<date>.json (and -latest.json)
+//   --rounds=N           measured A/B rounds per pair (default 8)
+//   --duration=S         seconds per side per round, whole seconds (default 2)
+//   --warmup=S           unrecorded seconds per side before a pair (default 2)
+//   --connections=N      autocannon connections (default 10)
+//   --pairs=cpu,db       only these pairs (cpu, db, db-reply)
+//   --cpu-prof-dir=DIR   run the server under `node --cpu-prof`; its profile lands in DIR
+//                        (summarise with dist-bench/bench/profile-summary.js)
+//
+// What it does: forks dist-bench/bench/http/server-child.js, which boots the starter once (its
+// AppModule, createFastifyAdapter, configureApp: what createApp builds) plus BenchRoutesModule
+// (bench/http/bench-routes.module.ts) on 127.0.0.1, an in-memory PGlite database, NODE_ENV=
+// production. This process then loads each pair of routes with autocannon, alternating A/B,
+// and reads the server's CPU time around every run over IPC.
+import { formatHttpReport } from './http/report.js';
+import { HTTP_FULL, HTTP_QUICK, runHttp, writeHttpJson, type HttpOptions } from './http/run.js';
 
-const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
-process.stdout.write(
-  `bench:http skipped${quick ? ' (quick)' : ''}: the HTTP benchmark waits for the starter ` +
-    'application (issue 3); see the plan at the top of bench/http.bench.ts.\n',
-);
+function flag(name: string): string | true | undefined {
+  for (const arg of process.argv.slice(2)) {
+    if (arg === `--${name}`) return true;
+    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
+  }
+  return undefined;
+}
+
+function wholeFlag(name: string, min: number): number | undefined {
+  const value = flag(name);
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value === true || !Number.isInteger(parsed) || parsed < min) {
+    throw new Error(`--${name} needs a whole number ≥ ${min}`);
+  }
+  return parsed;
+}
+
+const log = (line: string) => process.stderr.write(`[bench:http] ${line}\n`);
+
+async function main(): Promise<void> {
+  const quick = flag('quick') === true || ['1', 'true'].includes(process.env.BENCH_QUICK ?? '');
+  const base = quick ? HTTP_QUICK : HTTP_FULL;
+  const pairs = flag('pairs');
+  const cpuProfDir = flag('cpu-prof-dir');
+  const options: HttpOptions = {
+    mode: quick ? 'quick' : 'full',
+    server: 'child',
+    rounds: wholeFlag('rounds', 1) ?? base.rounds,
+    durationSec: wholeFlag('duration', 1) ?? base.durationSec,
+    warmupSec: wholeFlag('warmup', 0) ?? base.warmupSec,
+    connections: wholeFlag('connections', 1) ?? base.connections,
+    pairs: typeof pairs === 'string' ? pairs.split(',') : undefined,
+    cpuProfDir: typeof cpuProfDir === 'string' ? cpuProfDir : undefined,
+    log,
+  };
+  const started = Date.now();
+  const report = await runHttp(options);
+  process.stdout.write(`${formatHttpReport(report)}\n`);
+  if (flag('json') === true) log(`wrote ${await writeHttpJson(report)}`);
+  log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // A benchmark, not a test: a missed target is printed, not an exit code (micro does the same).
+}
+
+await main();

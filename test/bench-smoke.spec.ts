@@ -1,4 +1,4 @@
-// Keeps the micro benchmark from rotting: runs it with tiny counts and checks that every row,
+// Keeps the micro and HTTP benchmarks from rotting: runs it with tiny counts and checks that every row,
 // verdict and leak check is there and the JSON is written. No timing assertions: a benchmark is
 // not a test (numbers from these counts mean nothing).
 import { existsSync } from 'node:fs';
@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { MIXES, SIZES, VARIANTS } from '../bench/micro/cases.js';
 import { formatReport, type MicroReport } from '../bench/micro/report.js';
 import { QUICK, runMicro, writeJson } from '../bench/micro/run.js';
+import { formatHttpReport } from '../bench/http/report.js';
+import { HTTP_QUICK, PAIRS, runHttp, writeHttpJson, type HttpReport } from '../bench/http/run.js';
 
 // Listed here on purpose rather than derived from the bench, so a dropped row fails.
 const EXPECTED_GROUPS = [
@@ -107,5 +109,29 @@ describe('micro benchmark (smoke, tiny counts)', () => {
     expect(Object.keys(json.floorSources)).toEqual(expect.arrayContaining(EXPECTED_GROUPS));
     const latest = JSON.parse(await readFile(join(dir, 'micro-quick-latest.json'), 'utf8'));
     expect(latest).toEqual(json);
+  });
+});
+
+describe('HTTP benchmark (smoke, 1 s per side)', () => {
+  let report: HttpReport;
+
+  beforeAll(async () => {
+    report = await runHttp({ ...HTTP_QUICK, mode: 'quick', server: 'in-process' });
+  }, 300_000);
+
+  it('loads every pair without errors, prints the target, writes JSON', async () => {
+    expect(report.pairs.map((pair) => pair.id)).toEqual(PAIRS.map((pair) => pair.id));
+    for (const pair of report.pairs) {
+      expect(pair.invalid).toBeUndefined();
+      expect(pair.a.runs[0].requests).toBeGreaterThan(0);
+    }
+    expect(formatHttpReport(report)).toContain('target ≥ 0.95×');
+    const dir = await mkdtemp(join(tmpdir(), 'bench-http-'));
+    try {
+      const written = JSON.parse(await readFile(await writeHttpJson(report, dir), 'utf8'));
+      expect(written.pairs).toHaveLength(PAIRS.length);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

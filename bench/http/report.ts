@@ -1,0 +1,73 @@
+// The printed HTTP table.
+import type { SideResult } from './ab.js';
+import type { HttpReport, PairResult } from './run.js';
+
+const int = (value: number) =>
+  Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '—';
+const fixed = (value: number, digits: number) =>
+  Number.isFinite(value) ? value.toFixed(digits) : '—';
+const signed = (value: number, digits: number) =>
+  Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(digits)}` : '—';
+
+function sideLine(pair: string, side: SideResult): string {
+  return [
+    pair.padEnd(9),
+    side.name.padEnd(24),
+    int(side.requestsPerSec).padStart(8),
+    fixed(side.p50Ms, 2).padStart(8),
+    fixed(side.p99Ms, 2).padStart(8),
+    fixed(side.cpuUsPerRequest, 1).padStart(11),
+  ].join('  ');
+}
+
+function ratioLine(pair: PairResult, target: number): string {
+  const verdict =
+    pair.invalid !== undefined
+      ? `VOID (${pair.invalid})`
+      : pair.pass === undefined
+        ? '(information, no target)'
+        : `target ≥ ${target.toFixed(2)}×  ${pair.pass ? 'PASS' : 'FAIL'}`;
+  const cpu = Number.isFinite(pair.cpuUsPerRequestOverA)
+    ? `  server CPU ${signed(pair.cpuUsPerRequestOverA, 1)} µs/req (${fixed(pair.cpuSharePct, 1)} % of the pipeline route's)`
+    : '';
+  return `${''.padEnd(9)}  ${'pipeline / hand-written'.padEnd(24)}  ${`${fixed(pair.ratio, 3)}×`.padStart(8)}${cpu}   ${verdict}`;
+}
+
+export function formatHttpReport(report: HttpReport): string {
+  const m = report.meta;
+  const lines = [
+    `HTTP: hand-written vs @Pipeline routes in the starter (${m.server === 'child' ? 'server in its own process' : 'server in the same process as autocannon'}), ${m.database}, ${m.auth}`,
+    `autocannon on ${m.host}, ${m.connections} connections, ${m.rounds} rounds × ${m.durationSec} s per side, alternating A/B, ${m.warmupSec} s warm-up per side; medians`,
+    `${m.node}, ${m.cores} cores (${m.cpu}), load average ${m.loadAverageBefore} → ${m.loadAverageAfter}`,
+    ...(m.mode === 'quick'
+      ? ['quick mode: one cold 1 s run per side, the numbers and the verdict mean nothing']
+      : []),
+    '',
+    [
+      'pair'.padEnd(9),
+      'route'.padEnd(24),
+      'req/s'.padStart(8),
+      'p50 ms'.padStart(8),
+      'p99 ms'.padStart(8),
+      'CPU µs/req'.padStart(11),
+    ].join('  '),
+  ];
+  for (const pair of report.pairs) {
+    lines.push(
+      sideLine(pair.id, pair.a),
+      sideLine('', pair.b),
+      ratioLine(pair, report.targetRatio),
+    );
+  }
+  lines.push('', 'pairs:');
+  for (const pair of report.pairs) lines.push(`  ${pair.id.padEnd(9)} ${pair.description}`);
+  lines.push(
+    '',
+    "req/s: autocannon's mean per-second count; p50/p99: from each response's own time; CPU µs/req:",
+    "the server process's CPU time over the responses of a run. Ratio and CPU delta are medians of",
+    'per-round comparisons. The machine is shared: compare rows of one run, not across runs.',
+    '',
+    `verdict: ${report.pass ? 'PASS' : 'FAIL'} (pipeline ≥ ${report.targetRatio}× hand-written req/s where a target applies)`,
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,290 @@
+// Runs the whole HTTP benchmark and returns its report; the CLI (bench/http.bench.ts) calls
+// `runHttp`, and so can a smoke test (`server: 'in-process'`, HTTP_QUICK).
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../micro/run.js';
+import { runAb, type AbResult } from './ab.js';
+import { BENCH_QUERY } from './constants.js';
+import type { ChildMessage, ParentMessage } from './server-child.js';
+
+/** Pipeline route's requests/s over the hand-written route's must be at least this (issue 6). */
+export const TARGET_RATIO = 0.95;
+
+export interface PairSpec {
+  readonly id: string;
+  readonly description: string;
+  /** Paths of the hand-written (A) and pipeline (B) routes. */
+  readonly a: string;
+  readonly b: string;
+  /** Whether TARGET_RATIO applies (false: shown for information). */
+  readonly target: boolean;
+}
+
+export const PAIRS: readonly PairSpec[] = [
+  {
+    id: 'cpu',
+    description: '3 operations, no I/O (parse, async price, quote)',
+    a: '/bench/cpu/hand-written',
+    b: '/bench/cpu/pipeline',
+    target: true,
+  },
+  {
+    id: 'db',
+    description: '3 operations, one a Prisma read on PGlite (parse, stock, quote)',
+    a: '/bench/db/hand-written',
+    b: '/bench/db/pipeline',
+    target: true,
+  },
+  {
+    id: 'db-reply',
+    description:
+      'the db pipeline answered as the starter routes do (requestSignal + sendPipelineResult)',
+    a: '/bench/db/hand-written',
+    b: '/bench/db/pipeline-reply',
+    target: false,
+  },
+];
+
+export interface HttpOptions {
+  readonly mode: 'full' | 'quick';
+  readonly rounds: number;
+  readonly durationSec: number;
+  readonly warmupSec: number;
+  readonly connections: number;
+  /** Only these pair ids (default: all). */
+  readonly pairs?: readonly string[];
+  /**
+   * `child` (the CLI): the starter in a process of its own, compiled code only; CPU per request
+   * measured. `in-process` (Jest): same process as autocannon, so no CPU figure.
+   */
+  readonly server: 'child' | 'in-process';
+  /** Child only: run the server under `--cpu-prof`, profiles written here when it exits. */
+  readonly cpuProfDir?: string;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * ~2 minutes: per pair 2 × 2 s warm-up + 8 rounds × 2 sides × 2 s, three pairs, plus the boot.
+ * Many short rounds rather than a few long ones: on a shared 2-core machine a single round's
+ * ratio swings by ±10 %, and the median of 8 alternated rounds settles where 4 do not.
+ */
+export const HTTP_FULL: Omit<HttpOptions, 'mode' | 'server'> = {
+  rounds: 8,
+  durationSec: 2,
+  warmupSec: 2,
+  connections: 10,
+};
+
+/** Seconds, for a smoke run: every pair once, numbers meaningless. */
+export const HTTP_QUICK: Omit<HttpOptions, 'mode' | 'server'> = {
+  rounds: 1,
+  durationSec: 1,
+  warmupSec: 0,
+  connections: 2,
+};
+
+export interface PairResult extends AbResult {
+  readonly id: string;
+  readonly description: string;
+  readonly target: boolean;
+  /** (pipeline − hand-written) server CPU per request over the pipeline's: its share of a request. */
+  readonly cpuSharePct: number;
+  /** Why the comparison is void (errors or non-2xx responses), if it is. */
+  readonly invalid?: string;
+  /** TARGET_RATIO met; undefined where the target does not apply. */
+  readonly pass?: boolean;
+}
+
+export interface HttpReport {
+  readonly meta: Record<string, unknown>;
+  readonly pairs: PairResult[];
+  readonly targetRatio: number;
+  /** Every pair the target applies to passes (and none is invalid). */
+  readonly pass: boolean;
+}
+
+interface RunningServer {
+  readonly baseUrl: string;
+  readonly cpuProbe?: () => Promise<number>;
+  close(): Promise<void>;
+}
+
+const CHILD_BOOT_TIMEOUT_MS = 120_000;
+const CHILD_CLOSE_TIMEOUT_MS = 15_000;
+
+async function startChild(cpuProfDir: string | undefined): Promise<RunningServer> {
+  const entry = fileURLToPath(new URL('./server-child.js', import.meta.url));
+  const child: ChildProcess = fork(entry, [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`],
+  });
+  const pending = new Map<number, (micros: number) => void>();
+  let nextId = 0;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`the bench server did not start within ${CHILD_BOOT_TIMEOUT_MS} ms`));
+    }, CHILD_BOOT_TIMEOUT_MS);
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'ready') {
+        clearTimeout(timer);
+        resolve(message.baseUrl);
+      } else if (message.type === 'failed') {
+        clearTimeout(timer);
+        reject(new Error(`the bench server failed to start:\n${message.message}`));
+      } else if (message.type === 'cpu') {
+        pending.get(message.id)?.(message.micros);
+        pending.delete(message.id);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the bench server exited (code ${code}) before it was ready`));
+    });
+  });
+
+  const send = (message: ParentMessage) => child.send(message);
+  return {
+    baseUrl,
+    cpuProbe: () =>
+      new Promise<number>((resolve) => {
+        const id = nextId++;
+        pending.set(id, resolve);
+        send({ type: 'cpu', id });
+      }),
+    close: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      send({ type: 'close' });
+      const timer = setTimeout(() => child.kill(), CHILD_CLOSE_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function startInProcess(): Promise<RunningServer> {
+  const { applyBenchEnv } = await import('./env.js');
+  const restore = applyBenchEnv({ production: false });
+  try {
+    // Loaded only now: src/ modules read the environment when they load.
+    const { bootBenchServer } = await import('./server.js');
+    const server = await bootBenchServer({ swaggerUi: false, logger: false });
+    return { baseUrl: server.baseUrl, close: () => server.close() };
+  } finally {
+    restore();
+  }
+}
+
+/** One request to each side; both must answer 200 with the same `data`. */
+async function checkPair(baseUrl: string, pair: PairSpec): Promise<void> {
+  const datas: unknown[] = [];
+  for (const path of [pair.a, pair.b]) {
+    const response = await fetch(`${baseUrl}${path}?${BENCH_QUERY}`);
+    const text = await response.text();
+    if (response.status !== 200) {
+      throw new Error(`GET ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+    }
+    datas.push(JSON.stringify((JSON.parse(text) as { data: unknown }).data));
+  }
+  if (datas[0] !== datas[1]) {
+    throw new Error(`${pair.a} and ${pair.b} disagree: ${datas[0]} vs ${datas[1]}`);
+  }
+}
+
+export async function runHttp(options: HttpOptions): Promise<HttpReport> {
+  const log = options.log ?? (() => undefined);
+  const pairs = PAIRS.filter((p) => options.pairs === undefined || options.pairs.includes(p.id));
+  if (pairs.length === 0) throw new Error(`no pair among ${options.pairs?.join(', ')}`);
+
+  const loadBefore = os.loadavg();
+  const bootStarted = Date.now();
+  const server =
+    options.server === 'child' ? await startChild(options.cpuProfDir) : await startInProcess();
+  log(
+    `starter listening on ${server.baseUrl} (${options.server}) after ${Date.now() - bootStarted} ms`,
+  );
+  const results: PairResult[] = [];
+  try {
+    for (const pair of pairs) await checkPair(server.baseUrl, pair);
+    for (const pair of pairs) {
+      log(`${pair.id}: ${pair.a} vs ${pair.b}`);
+      const url = (path: string) => `${server.baseUrl}${path}?${BENCH_QUERY}`;
+      const ab = await runAb(
+        { name: 'hand-written', url: url(pair.a) },
+        { name: 'pipeline', url: url(pair.b) },
+        {
+          rounds: options.rounds,
+          durationSec: options.durationSec,
+          warmupSec: options.warmupSec,
+          connections: options.connections,
+          cpuProbe: server.cpuProbe,
+        },
+        (line) => log(`  ${line}`),
+      );
+      const bad = ab.a.errors + ab.a.non2xx + ab.b.errors + ab.b.non2xx;
+      const invalid =
+        bad === 0
+          ? undefined
+          : `errors/non-2xx: hand-written ${ab.a.errors}/${ab.a.non2xx}, pipeline ${ab.b.errors}/${ab.b.non2xx}`;
+      results.push({
+        ...ab,
+        id: pair.id,
+        description: pair.description,
+        target: pair.target,
+        cpuSharePct: (100 * ab.cpuUsPerRequestOverA) / ab.b.cpuUsPerRequest,
+        invalid,
+        pass: pair.target ? invalid === undefined && ab.ratio >= TARGET_RATIO : undefined,
+      });
+    }
+  } finally {
+    await server.close();
+  }
+
+  return {
+    meta: {
+      mode: options.mode,
+      date: new Date().toISOString(),
+      node: process.version,
+      v8: process.versions.v8,
+      cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+      cores: os.availableParallelism(),
+      loadAverageBefore: loadBefore.map((v) => v.toFixed(2)).join(' '),
+      loadAverageAfter: os
+        .loadavg()
+        .map((v) => v.toFixed(2))
+        .join(' '),
+      server: options.server,
+      host: '127.0.0.1',
+      database: 'PGlite in memory',
+      auth: '@Public() routes (no JWT)',
+      connections: options.connections,
+      rounds: options.rounds,
+      durationSec: options.durationSec,
+      warmupSec: options.warmupSec,
+      query: BENCH_QUERY,
+    },
+    pairs: results,
+    targetRatio: TARGET_RATIO,
+    pass: results.every((r) => r.pass !== false),
+  };
+}
+
+/** Writes `http-<mode>-<date>.json` and `http-<mode>-latest.json`; returns the dated path. */
+export async function writeHttpJson(
+  report: HttpReport,
+  dir = join(repoRoot(), 'bench', 'results'),
+): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  const mode = String(report.meta.mode);
+  const stamp = String(report.meta.date).replace(/[:.]/g, '-');
+  const file = join(dir, `http-${mode}-${stamp}.json`);
+  await writeFile(file, text);
+  await writeFile(join(dir, `http-${mode}-latest.json`), text);
+  return file;
+}
