@@ -2,7 +2,7 @@
 // `runHttp`, and so can a smoke test (`server: 'in-process'`, HTTP_QUICK).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { loadAverage, machine } from '../machine.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../micro/run.js';
@@ -201,7 +201,7 @@ export async function runHttp(options: HttpOptions): Promise<HttpReport> {
   const pairs = PAIRS.filter((p) => options.pairs === undefined || options.pairs.includes(p.id));
   if (pairs.length === 0) throw new Error(`no pair among ${options.pairs?.join(', ')}`);
 
-  const loadBefore = os.loadavg();
+  const loadBefore = loadAverage();
   const bootStarted = Date.now();
   const server =
     options.server === 'child' ? await startChild(options.cpuProfDir) : await startInProcess();
@@ -248,16 +248,9 @@ export async function runHttp(options: HttpOptions): Promise<HttpReport> {
   return {
     meta: {
       mode: options.mode,
-      date: new Date().toISOString(),
-      node: process.version,
-      v8: process.versions.v8,
-      cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
-      cores: os.availableParallelism(),
-      loadAverageBefore: loadBefore.map((v) => v.toFixed(2)).join(' '),
-      loadAverageAfter: os
-        .loadavg()
-        .map((v) => v.toFixed(2))
-        .join(' '),
+      ...machine(),
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadAverage(),
       server: options.server,
       host: '127.0.0.1',
       database: 'PGlite in memory',

@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { loadAverage, machine } from '../machine.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCases, TARGET_NS_PER_OP, type BenchCase } from './cases.js';
@@ -124,15 +124,8 @@ export async function runMicro(options: MicroOptions): Promise<MicroReport> {
     return {
       meta: {
         mode: options.mode,
-        date: new Date().toISOString(),
-        node: process.version,
-        v8: process.versions.v8,
-        cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
-        cores: os.availableParallelism(),
-        loadAverage: os
-          .loadavg()
-          .map((value) => value.toFixed(2))
-          .join(' '),
+        ...machine(),
+        loadAverage: loadAverage(),
         rounds: options.timing.rounds,
         timing: options.timing,
         allocation: options.allocation,

@@ -12,7 +12,7 @@ import type {
   PipelineResult,
 } from './interfaces/pipeline-result.interface.js';
 import type { PipelinePlan, PlanStep } from './pipeline-plan.js';
-import { compensate } from './compensator.js';
+import { compensate, type CompensationReport } from './compensator.js';
 import { isRetryable, retryDelay } from './retry-policy.js';
 import type { RetryPolicy } from './interfaces/pipeline-definition.interface.js';
 import {
@@ -306,21 +306,7 @@ export class PipelineRunner {
           messages.compensationFailed(plan.definition.name, operation.name, report.outcome, reason),
         );
       }
-      if (this.observed) {
-        for (const observer of this.observers) {
-          try {
-            observer.onCompensationEnd?.(
-              plan.definition,
-              operation,
-              report.outcome,
-              report.durationMs,
-              report.error,
-            );
-          } catch (error) {
-            this.observerFailed('onCompensationEnd', observer, error);
-          }
-        }
-      }
+      if (this.observed) this.notifyCompensationEnd(plan, report);
     }
     return outcomes;
   }
@@ -399,6 +385,22 @@ export class PipelineRunner {
         observer.onOperationRetry?.(plan.definition, step.definition, attempt, delayMs, error);
       } catch (failure) {
         this.observerFailed('onOperationRetry', observer, failure);
+      }
+    }
+  }
+
+  private notifyCompensationEnd(plan: PipelinePlan, report: CompensationReport): void {
+    for (const observer of this.observers) {
+      try {
+        observer.onCompensationEnd?.(
+          plan.definition,
+          report.entry.step.definition,
+          report.outcome,
+          report.durationMs,
+          report.error,
+        );
+      } catch (error) {
+        this.observerFailed('onCompensationEnd', observer, error);
       }
     }
   }
