@@ -1,17 +1,22 @@
 // Turns measurements into rows, target verdicts, the printed table and the JSON document.
 import { median, type LeakResult } from './measure.js';
-import type { Variant } from './cases.js';
+import type { BenchCase, Variant } from './cases.js';
 
-export interface Row {
-  readonly id: string;
-  readonly group: string;
-  readonly variant: Variant;
-  readonly ops: number;
-  readonly concurrency: number;
-  readonly clock: 'wall' | 'cpu';
-  /** Id of the floor row this one is compared with. */
-  readonly floor: string;
-  readonly skipped?: string;
+/** What a row says about its case, taken from the case itself. */
+export type RowInput = Pick<
+  BenchCase,
+  | 'id'
+  | 'group'
+  | 'variant'
+  | 'ops'
+  | 'concurrency'
+  | 'clock'
+  | 'floor'
+  | 'targetNsPerOp'
+  | 'skipped'
+>;
+
+export interface Row extends RowInput {
   /** Median over rounds of ns per run. */
   readonly nsPerRun: number;
   readonly floorNsPerRun: number;
@@ -25,20 +30,7 @@ export interface Row {
   readonly heapBytesPerRun: number;
   /** (heap per run − the floor's) / operations. */
   readonly heapBytesPerOpOverFloor: number;
-  readonly targetNsPerOp?: number;
   readonly pass?: boolean;
-}
-
-export interface RowInput {
-  readonly id: string;
-  readonly group: string;
-  readonly variant: Variant;
-  readonly ops: number;
-  readonly concurrency: number;
-  readonly clock: 'wall' | 'cpu';
-  readonly floor: string;
-  readonly targetNsPerOp?: number;
-  readonly skipped?: string;
 }
 
 export function buildRows(
