@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
-import { isDatabaseUnavailable } from '../database/database-errors.js';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../database/database-errors.js';
 import type { ErrorResponse } from './error-response.js';
 
 interface Described {
@@ -68,11 +68,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       };
     }
     if (isDatabaseUnavailable(exception)) {
-      return {
-        status: HttpStatus.SERVICE_UNAVAILABLE,
-        code: 'DATABASE_UNAVAILABLE',
-        message: 'The database is unavailable; try again shortly.',
-      };
+      return { status: HttpStatus.SERVICE_UNAVAILABLE, ...DATABASE_UNAVAILABLE };
     }
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,

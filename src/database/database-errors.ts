@@ -46,3 +46,9 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   }
   return isDatabaseUnavailable(candidate.cause, depth + 1);
 }
+
+/** What a client is told when the database is down, wherever the failure surfaced. */
+export const DATABASE_UNAVAILABLE = {
+  code: 'DATABASE_UNAVAILABLE',
+  message: 'The database is unavailable; try again shortly.',
+} as const;

@@ -183,7 +183,9 @@ describe('schema.prisma against prisma/migrations', () => {
     expect(await take(2)).toEqual({ count: 1 });
     expect(await take(2)).toEqual({ count: 0 });
     expect((await prisma.stock.findUniqueOrThrow({ where: { sku: 'BOOK-1' } })).available).toBe(1);
-    await expect(prisma.stock.create({ data: { sku: 'BOOK-1', available: 1 } })).rejects.toMatchObject({
+    await expect(
+      prisma.stock.create({ data: { sku: 'BOOK-1', available: 1 } }),
+    ).rejects.toMatchObject({
       code: 'P2002',
     });
   });

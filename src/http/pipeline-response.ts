@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { isDatabaseUnavailable } from '../database/database-errors.js';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../database/database-errors.js';
 import type { PipelineResult } from '../orchestrator/index.js';
 
 /** HTTP status for each error code operations use; anything else is a server error. */
@@ -17,18 +17,13 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
 /** Codes whose messages come from our own code and are safe to show a client. */
 const UNSAFE_CODE = 'OPERATION_FAILED';
 const GENERIC_MESSAGE = 'the operation failed';
-// An operation that failed because the database is down, in any pipeline: a 503 the client may
-// retry, with the code and message the error filter gives outside pipelines.
-const DATABASE_DOWN = {
-  code: 'DATABASE_UNAVAILABLE',
-  message: 'The database is unavailable; try again shortly.',
-};
 
 /** The code and message a client sees: ours, or a generic one for unexpected errors. */
 function publicError(error: { code: string; message: string; cause?: unknown }) {
   if (error.code !== UNSAFE_CODE) return { code: error.code, message: error.message };
+  // A down database, in any pipeline, is the retryable 503 the error filter gives elsewhere.
   return isDatabaseUnavailable(error.cause)
-    ? DATABASE_DOWN
+    ? DATABASE_UNAVAILABLE
     : { code: UNSAFE_CODE, message: GENERIC_MESSAGE };
 }
 
