@@ -10,7 +10,7 @@ export default tseslint.config(
       'dist/',
       'coverage/',
       'src/generated/',
-      'schematics/dist/',
+      'packages/*/dist/',
       'schematics/**/files/**',
       'bench/results/',
       'dist-bench/',
@@ -27,6 +27,27 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       'no-console': 'error',
+    },
+  },
+  {
+    // The starter and its tests use the package as any app would: by name, through its exports.
+    files: ['src/**', 'test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/packages/**',
+                '**/nest-orchestrator/src/**',
+                '**/nest-orchestrator/dist/**',
+              ],
+              message: "Import 'nest-orchestrator' or one of its subpaths by name.",
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -4,16 +4,32 @@ export default {
   testEnvironment: 'node',
   // E2E files boot the app and an embedded database; on 2 busy cores that takes seconds.
   testTimeout: 30_000,
-  roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/schematics/src'],
+  roots: [
+    '<rootDir>/src',
+    '<rootDir>/test',
+    '<rootDir>/schematics/src',
+    '<rootDir>/packages/nest-orchestrator/src',
+  ],
   // Says once when the PostgreSQL run is skipped (no TEST_DATABASE_URL).
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
-  // Sources import siblings as './x.js' (nodenext); Jest must resolve those to the .ts files.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // The starter imports the package by name; Jest runs its sources, so no build is needed first
+    // and the starter and the package's own specs share one copy of every class.
+    '^nest-orchestrator$': '<rootDir>/packages/nest-orchestrator/src/index.ts',
+    '^nest-orchestrator/(testing|prometheus|http|swagger)$':
+      '<rootDir>/packages/nest-orchestrator/src/$1/index.ts',
+    // Sources import siblings as './x.js' (nodenext); Jest must resolve those to the .ts files.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
-  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/generated/**'],
+  collectCoverageFrom: [
+    '{src,packages/nest-orchestrator/src}/**/*.ts',
+    '!**/*.spec.ts',
+    '!src/generated/**',
+  ],
 };

@@ -4,8 +4,8 @@ import { AuthModule } from './auth/auth.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
-import { OrchestratorMetricsModule } from './metrics/index.js';
-import { OrchestratorModule } from './orchestrator/index.js';
+import { OrchestratorMetricsModule } from 'nest-orchestrator/prometheus';
+import { OrchestratorModule } from 'nest-orchestrator';
 import { OrdersModule } from './orders/orders.module.js';
 
 @Module({

@@ -6,15 +6,17 @@
 import 'reflect-metadata';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { Bench } from 'tinybench';
-import { DEFAULT_DURATION_BUCKETS } from '../src/metrics/metrics.constants.js';
-import { OrchestratorMetrics } from '../src/metrics/orchestrator.metrics.js';
-import { PrometheusObserver } from '../src/metrics/prometheus.observer.js';
+import {
+  DEFAULT_DURATION_BUCKETS,
+  OrchestratorMetrics,
+  PrometheusObserver,
+} from 'nest-orchestrator/prometheus';
 import type {
   OperationDefinition,
   PipelineDefinition,
   PipelineRegistry,
   PipelineResult,
-} from '../src/orchestrator/index.js';
+} from 'nest-orchestrator';
 
 /** Calls per task iteration, so the timer and tinybench's own overhead are spread thin. */
 const BATCH = 1000;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
-import { checkMetrics } from '../src/metrics/testing/index.js';
+import { checkMetrics } from './support/promtool.js';
 import { registerAndLogin } from './support/auth.js';
 import {
   findPrometheus,

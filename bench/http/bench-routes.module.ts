@@ -11,14 +11,14 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../src/auth/public.decorator.js';
 import { PrismaService } from '../../src/database/prisma.service.js';
-import { requestSignal, sendPipelineResult, statusFor } from '../../src/http/index.js';
+import { requestSignal, sendPipelineResult, statusFor } from 'nest-orchestrator/http';
 import {
   Operation,
   OperationError,
   Orchestrator,
   Pipeline,
   type PipelineResult,
-} from '../../src/orchestrator/index.js';
+} from 'nest-orchestrator';
 import { BENCH_SKU } from './constants.js';
 
 const SKU_PATTERN = /^[A-Z0-9-]{3,32}$/;

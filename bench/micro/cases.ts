@@ -8,8 +8,7 @@ import {
   type Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Orchestrator, OrchestratorModule, type RunOptions } from '../../src/orchestrator/index.js';
-import { PipelineRunner } from '../../src/orchestrator/pipeline.runner.js';
+import { Orchestrator, OrchestratorModule, type RunOptions } from 'nest-orchestrator';
 import {
   BENCH_INPUT,
   defineFloor,
@@ -190,9 +189,11 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
       groups.map((g) => g.plain.target),
       prometheus.imports,
     );
-    promOrchestrator = promApp.get(Orchestrator);
-    // `observed` is private; read here only so a "prometheus" row can never measure no observer.
-    const runner = promApp.get(PipelineRunner, { strict: false });
+    const orchestrator = promApp.get(Orchestrator);
+    promOrchestrator = orchestrator;
+    // `runner` and `observed` are private; read here only so a "prometheus" row can never
+    // measure no observer.
+    const runner = Reflect.get(orchestrator, 'runner') as object;
     assert(Reflect.get(runner, 'observed') === true, 'the Prometheus context has no observer');
   }
 

@@ -2,7 +2,7 @@
 // decorators, and the "floor" for each one: the same operations as straight-line, hand-written
 // `await` calls, so the difference between the two is what the orchestrator costs.
 import type { Type } from '@nestjs/common';
-import { Operation, Pipeline, type OperationRun } from '../../src/orchestrator/index.js';
+import { Operation, Pipeline, type OperationRun } from 'nest-orchestrator';
 
 /** The context every bench pipeline runs on; each successful operation adds 1 to `n`. */
 export interface BenchContext {

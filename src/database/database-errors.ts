@@ -52,3 +52,7 @@ export const DATABASE_UNAVAILABLE = {
   code: 'DATABASE_UNAVAILABLE',
   message: 'The database is unavailable; try again shortly.',
 } as const;
+
+/** For pipeline responses: a down database is the retryable 503 the error filter gives elsewhere. */
+export const databaseUnavailable = (cause: unknown) =>
+  isDatabaseUnavailable(cause) ? DATABASE_UNAVAILABLE : undefined;

@@ -1,4 +1,4 @@
-import { runOperation } from '../orchestrator/testing/index.js';
+import { runOperation } from 'nest-orchestrator/testing';
 import { CancelOrderPipeline } from './cancel-order.pipeline.js';
 import type { CancelOrderContext } from './cancel-order.context.js';
 import { OrderAnalytics } from './order-analytics.service.js';

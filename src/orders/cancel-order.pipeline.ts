@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Operation, OperationError, Pipeline, type OperationRun } from '../orchestrator/index.js';
+import { Operation, OperationError, Pipeline, type OperationRun } from 'nest-orchestrator';
 import type { CancelOrderContext } from './cancel-order.context.js';
 import { OrderAnalytics } from './order-analytics.service.js';
 import { ORDER_NOTIFIER, type OrderNotifier } from './notifier/order-notifier.js';

@@ -1,4 +1,4 @@
-import { runOperation } from '../orchestrator/testing/index.js';
+import { runOperation } from 'nest-orchestrator/testing';
 import type { CreateOrderContext } from './create-order.context.js';
 import { CreateOrderPipeline } from './create-order.pipeline.js';
 import { OrderAnalytics } from './order-analytics.service.js';

@@ -20,8 +20,9 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser } from '../auth/current-user.decorator.js';
-import { requestSignal, sendPipelineResult } from '../http/index.js';
-import { Orchestrator } from '../orchestrator/index.js';
+import { databaseUnavailable } from '../database/database-errors.js';
+import { requestSignal, sendPipelineResult } from 'nest-orchestrator/http';
+import { Orchestrator } from 'nest-orchestrator';
 import { CancelOrderPipeline } from './cancel-order.pipeline.js';
 import { CreateOrderPipeline } from './create-order.pipeline.js';
 import { CreateOrderDto } from './dto/create-order.dto.js';
@@ -33,6 +34,8 @@ import {
   PipelineErrorEnvelope,
 } from './dto/order.response.js';
 import { OrdersRepository } from './orders.repository.js';
+
+const RESPONSE_OPTIONS = { publicError: databaseUnavailable };
 
 interface Customer {
   id: string;
@@ -69,7 +72,7 @@ export class OrdersController {
       { customerId: customer.id, items: body.items, expectedTotalCents: body.totalCents },
       { signal: requestSignal(reply) },
     );
-    return sendPipelineResult(reply, result, (ctx) => ctx.order!, 201);
+    return sendPipelineResult(reply, result, (ctx) => ctx.order!, 201, RESPONSE_OPTIONS);
   }
 
   @Get()
@@ -115,6 +118,6 @@ export class OrdersController {
       { orderId: id, customerId: customer.id },
       { signal: requestSignal(reply) },
     );
-    return sendPipelineResult(reply, result, (ctx) => ctx.order!);
+    return sendPipelineResult(reply, result, (ctx) => ctx.order!, 200, RESPONSE_OPTIONS);
   }
 }

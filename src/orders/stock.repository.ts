@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
-import { OperationError } from '../orchestrator/index.js';
+import { OperationError } from 'nest-orchestrator';
 import type { OrderItemInput } from './order.types.js';
 
 /** Units taken from stock for one order; only SKUs whose stock is tracked appear. */

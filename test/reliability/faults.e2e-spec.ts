@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { METRIC_NAMES } from '../../src/metrics/index.js';
+import { METRIC_NAMES } from 'nest-orchestrator/prometheus';
 import { NOTIFY_TIMEOUT_MS } from '../../src/orders/orders.constants.js';
 import { registerAndLogin, type TestUser } from '../support/auth.js';
 import type { TestApp } from '../support/test-app.js';

@@ -1,0 +1,29 @@
+// Every text the nest-orchestrator command shows, in one place.
+
+export const cliMessages = {
+  usage: `Usage: nest-orchestrator <command> [options]
+
+Commands:
+  dashboards   Write grafana/ (dashboards, alert rules, provisioning) from the app's pipelines.
+
+Options of dashboards:
+  --module <file>   The compiled root module (default: dist/app.module.js)
+  --export <name>   Its exported class (default: AppModule, or the file's only class)
+  --out <dir>       Where grafana/ goes (default: the current folder)
+  --app <host:port> Where the Prometheus of the compose file scrapes the app
+                    (default: host.docker.internal:3000)
+  --check           Write nothing; exit 1 when grafana/ differs from what would be written
+  --help            This text
+`,
+  unknownCommand: (command: string) =>
+    `Unknown command "${command}". Run \`nest-orchestrator --help\` for the commands.`,
+  moduleMissing: (path: string) =>
+    `No compiled module at ${path}. Build the app first (\`npm run build\`), or point --module at its root module.`,
+  noModuleExport: (path: string, wanted: string, found: readonly string[]) =>
+    `${path} exports no class named ${wanted}${found.length > 0 ? ` (it exports ${found.join(', ')})` : ''}; name the root module with --export.`,
+  noPipelines: (path: string) =>
+    `No @Pipeline() provider found in ${path}: is it the root module, and does it import the modules that declare the pipelines?`,
+  upToDate: (count: number) => `grafana/ matches the pipelines (${count} files).`,
+  wrote: (count: number, stale: number, names: readonly string[]) =>
+    `Wrote ${count} files under grafana/ for ${names.join(', ')}; removed ${stale} stale dashboards.`,
+};

@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import { loadPipelines } from './load-pipelines.js';
+
+const fixture = fileURLToPath(new URL('./testing/fixture-app.module.ts', import.meta.url));
+
+describe('loadPipelines', () => {
+  it('reads the pipelines of a root module without instantiating any provider', async () => {
+    const [quotes, ...others] = await loadPipelines(fixture);
+
+    expect(others).toEqual([]);
+    expect(quotes).toMatchObject({ name: 'quotes', description: 'Prices a quote', timeoutMs: 900 });
+    expect(
+      quotes.operations.map(({ name, critical, timeoutMs }) => [name, critical, timeoutMs]),
+    ).toEqual([
+      ['validate', true, 300], // the forRoot() default applies
+      ['notify', false, 50],
+    ]);
+  });
+
+  it('names the exports when the root module is not found', async () => {
+    await expect(loadPipelines(fixture, 'RootModule')).rejects.toThrow(
+      /exports no class named RootModule \(it exports .*AppModule.*\); name the root module with --export/,
+    );
+  });
+
+  it('says to build first when the compiled module is missing', async () => {
+    await expect(loadPipelines('dist/nowhere/app.module.js')).rejects.toThrow(
+      /No compiled module at .*dist\/nowhere\/app\.module\.js\. Build the app first/,
+    );
+  });
+});

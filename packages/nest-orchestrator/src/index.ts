@@ -1,0 +1,32 @@
+export { Operation } from './decorators/operation.decorator.js';
+export { Pipeline } from './decorators/pipeline.decorator.js';
+export { PipelineObserver } from './decorators/pipeline-observer.decorator.js';
+export type { OperationRun, RunOptions } from './interfaces/operation-run.interface.js';
+export type { OrchestratorObserver } from './interfaces/orchestrator-observer.interface.js';
+export type { OrchestratorModuleOptions } from './interfaces/orchestrator-options.interface.js';
+export type {
+  OperationDefinition,
+  PipelineDefinition,
+  RetryPolicy,
+} from './interfaces/pipeline-definition.interface.js';
+export type {
+  OperationOptions,
+  PipelineOptions,
+  RetryOptions,
+} from './interfaces/pipeline-options.interface.js';
+export type {
+  CompensationOutcome,
+  OperationFailure,
+  OperationOutcome,
+  OrchestratorErrorCode,
+  PipelineError,
+  PipelineResult,
+} from './interfaces/pipeline-result.interface.js';
+export { Orchestrator, type ContextOf } from './orchestrator.js';
+export {
+  NonRetryableError,
+  OperationError,
+  OrchestratorConfigurationError,
+} from './orchestrator.errors.js';
+export { OrchestratorModule } from './orchestrator.module.js';
+export { PipelineRegistry } from './pipeline.registry.js';

@@ -1,0 +1,5 @@
+export {
+  ApiPipelineErrorResponse,
+  ApiPipelineResponse,
+  type ApiPipelineResponseOptions,
+} from './api-pipeline-response.decorator.js';

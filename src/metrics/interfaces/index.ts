@@ -1,2 +1,0 @@
-export type * from './metrics-module-options.interface.js';
-export type * from './metrics-settings.interface.js';
