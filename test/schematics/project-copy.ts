@@ -8,7 +8,11 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 // Build output and local state stay behind; node_modules is linked, not copied (seconds, not minutes).
 const SKIPPED = new Set(['node_modules', '.git', 'dist', 'dist-bench', 'coverage', '.data']);
-const SKIPPED_PATHS = new Set([join('src', 'generated'), join('schematics', 'dist')]);
+const SKIPPED_PATHS = new Set([
+  join('src', 'generated'),
+  join('packages', 'nest-orchestrator', 'dist'),
+  join('packages', 'nest-orchestrator', 'node_modules'),
+]);
 
 // eslint-disable-next-line no-control-regex
 const ANSI_STYLE = /\u001b\[[0-9;]*m/g;
@@ -36,7 +40,7 @@ function childEnv(): NodeJS.ProcessEnv {
 
 /**
  * The project's working tree in a temporary folder, with node_modules linked to the original
- * (and through it, the schematics workspace package), for commands that write files.
+ * (and through it, the nest-orchestrator workspace package), for commands that write files.
  */
 export function copyProject(): ProjectCopy {
   const dir = mkdtempSync(join(tmpdir(), 'nest-orchestrator-'));

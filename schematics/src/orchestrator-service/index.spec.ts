@@ -55,6 +55,16 @@ describe('nest g orchestrator-service', () => {
       expect(files.filter((file) => MIGRATION.test(file))).toHaveLength(1);
     });
 
+    it("regenerates the Prisma client with the app's script once the files are written", async () => {
+      await generate({ name: 'invoices' });
+      expect(runner.tasks.map((task) => task.options)).toEqual([
+        { collection: null, name: 'prisma-generate', options: { script: 'db:generate' } },
+      ]);
+
+      await generate({ name: 'price-checks', kind: 'compute' });
+      expect(runner.tasks).toEqual([]);
+    });
+
     it('is reachable by its alias, os', async () => {
       const tree = await runner.runSchematic('os', { name: 'invoices' }, projectTree());
       expect(tree.exists('/src/invoices/invoices.pipeline.ts')).toBe(true);
@@ -65,7 +75,7 @@ describe('nest g orchestrator-service', () => {
       const pipeline = tree.readContent('/src/invoices/invoices.pipeline.ts');
 
       expect(pipeline).toContain(
-        "import { Operation, OperationError, Pipeline, type OperationRun } from '../orchestrator/index.js';",
+        "import { Operation, OperationError, Pipeline, type OperationRun } from 'nest-orchestrator';",
       );
       expect(pipeline).toContain("@Pipeline({\n  name: 'invoices',\n  timeoutMs: 5000,");
       expect(pipeline).toContain('export class InvoicesPipeline {');
@@ -86,9 +96,11 @@ describe('nest g orchestrator-service', () => {
       expect(controller).toContain(
         "import { CurrentUser } from '../auth/current-user.decorator.js';",
       );
-      expect(controller).toContain(
-        "import { requestSignal, sendPipelineResult } from '../http/index.js';",
+      expect(controller).toMatch(
+        /import \{\n {2}ApiPipelineErrorResponse,\n {2}ApiPipelineResponse,\n {2}requestSignal,\n {2}sendPipelineResult,\n\} from 'nest-orchestrator\/http';/,
       );
+      expect(controller).toContain("import type { FastifyReply } from 'fastify';");
+      expect(controller).toContain('@Res() reply: FastifyReply,');
       expect(controller).toContain('this.orchestrator.run(\n      InvoicesPipeline,');
       expect(controller).toContain('{ signal: requestSignal(reply) }');
       expect(controller).toContain(
@@ -135,7 +147,7 @@ describe('nest g orchestrator-service', () => {
       const spec = tree.readContent('/src/invoices/invoices.pipeline.spec.ts');
 
       expect(spec).toContain(
-        "import { createPipelineTestingModule, runOperation } from '../orchestrator/testing/index.js';",
+        "import { createPipelineTestingModule, runOperation } from 'nest-orchestrator/testing';",
       );
       for (const operation of ['validate', 'create', 'notify']) {
         expect(spec).toContain(`describe('${operation}', () => {`);
@@ -243,8 +255,8 @@ describe('nest g orchestrator-service', () => {
       const tree = await generate({ name: 'invoices', path: 'billing' });
 
       expect(tree.exists('/src/billing/invoices/invoices.pipeline.ts')).toBe(true);
-      expect(tree.readContent('/src/billing/invoices/invoices.pipeline.ts')).toContain(
-        "from '../../orchestrator/index.js';",
+      expect(tree.readContent('/src/billing/invoices/invoices.controller.ts')).toContain(
+        "from '../../auth/current-user.decorator.js';",
       );
       expect(tree.readContent('/src/app.module.ts')).toContain(
         "import { InvoicesModule } from './billing/invoices/invoices.module.js';",
@@ -265,8 +277,8 @@ describe('nest g orchestrator-service', () => {
       expect(tree.exists('/src/invoices.pipeline.ts')).toBe(true);
       expect(tree.exists('/src/dto/create-invoice.dto.ts')).toBe(true);
       expect(tree.exists('/src/invoices')).toBe(false);
-      expect(tree.readContent('/src/invoices.pipeline.ts')).toContain(
-        "from './orchestrator/index.js';",
+      expect(tree.readContent('/src/invoices.controller.ts')).toContain(
+        "from './auth/current-user.decorator.js';",
       );
       expect(tree.readContent('/src/app.module.ts')).toContain(
         "import { InvoicesModule } from './invoices.module.js';",
@@ -533,10 +545,10 @@ describe('nest g orchestrator-service', () => {
 
     it('a class the service would declare', async () => {
       const tree = projectTree({
-        files: { 'src/legacy/invoice.response.ts': 'export class InvoiceEnvelope {}\n' },
+        files: { 'src/legacy/invoice.response.ts': 'export class InvoiceResponse {}\n' },
       });
       await expect(generate({ name: 'invoices' }, tree)).rejects.toThrow(
-        'The name is taken: a class InvoiceEnvelope already exists (src/legacy/invoice.response.ts)',
+        'The name is taken: a class InvoiceResponse already exists (src/legacy/invoice.response.ts)',
       );
     });
 

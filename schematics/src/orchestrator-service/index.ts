@@ -13,6 +13,7 @@ import {
   type SchematicContext,
   type Tree,
 } from '@angular-devkit/schematics';
+import { RunSchematicTask } from '@angular-devkit/schematics/tasks';
 import {
   isEsmProject,
   ModuleDeclarator,
@@ -21,6 +22,7 @@ import {
   normalizeToKebabOrSnakeCase,
   PathSolver,
 } from '@nestjs/schematics';
+import { readPackageJson } from '../utils/project-files.js';
 import { formatFiles } from './format.js';
 import { messages } from './messages.js';
 import { serviceNames, type ServiceNames } from './names.js';
@@ -31,12 +33,14 @@ import {
   migrationTimestamp,
   modelHasField,
 } from './prisma-model.js';
-import { findCurrentUserDecorator, scanProject } from './project-scan.js';
+import type { PrismaGenerateOptions } from '../prisma-generate/schema.js';
+import { readAppProfile, type AppProfile } from './app-profile.js';
+import { scanProject } from './project-scan.js';
 import type { OrchestratorServiceOptions, ServiceKind } from './schema.js';
 
-// Templates live in src/ and are not copied by tsc: the factory runs from dist/<schematic>/ (or
-// from src/<schematic>/ under the unit tests), and this path reaches src/ from both.
-const TEMPLATES = '../../src/orchestrator-service/files';
+// Beside the factory both in the sources (the unit tests run them) and in the package's
+// dist/schematics/, where the build copies every template next to the compiled factory.
+const TEMPLATES = './files';
 
 const SCHEMA_FILE = normalize('/prisma/schema.prisma');
 const MIGRATIONS_DIR = normalize('/prisma/migrations');
@@ -53,17 +57,21 @@ export interface ServicePlan {
   sourceRoot: Path;
   /** The folder the service's files go to. */
   directory: Path;
-  e2eFile: Path;
+  e2eFile?: Path;
   /** Every file the service's templates write. */
   files: Path[];
   spec: boolean;
   specFileSuffix: string;
   skipImport: boolean;
   isEsm: boolean;
-  currentUserDecorator: Path;
+  profile: AppProfile;
+  /** The e2e spec that fits the app: the starter's helpers, supertest, or none. */
+  e2e: 'starter' | 'supertest' | undefined;
   /** The module the new one is imported into (AppModule by default), unless skipped. */
   module?: Path;
   migrationFile?: Path;
+  /** What the run decided from the project (a default kind, a skipped spec), for the log. */
+  notes: string[];
 }
 
 export function orchestratorService(options: OrchestratorServiceOptions): Rule {
@@ -79,7 +87,16 @@ export function orchestratorService(options: OrchestratorServiceOptions): Rule {
     else if (plan.module === undefined) {
       context.logger.warn(messages.noModuleFound(plan.directory.slice(1), moduleClass));
     }
+    for (const note of plan.notes) context.logger.info(note);
     for (const step of nextSteps(tree, plan)) context.logger.info(step);
+    if (plan.migrationFile !== undefined) {
+      // Runs once the files are on disk (not in a dry run), so the project compiles right away.
+      context.addTask(
+        new RunSchematicTask<PrismaGenerateOptions>('prisma-generate', {
+          script: plan.profile.prismaGenerateScript,
+        }),
+      );
+    }
     return chain([
       plan.module !== undefined ? addToModule(plan) : noop(),
       ...templates(plan),
@@ -91,19 +108,10 @@ export function orchestratorService(options: OrchestratorServiceOptions): Rule {
 
 /** What the project's own scripts must redo after this run, named as package.json names them. */
 function nextSteps(tree: Tree, plan: ServicePlan): string[] {
-  let scripts: Record<string, string> = {};
-  if (tree.exists('package.json')) {
-    scripts =
-      (JSON.parse(tree.readText('package.json')) as { scripts?: typeof scripts }).scripts ?? {};
-  }
-  const script = (matches: (name: string, command: string) => boolean) =>
-    Object.entries(scripts).find(([name, command]) => matches(name, command))?.[0];
+  const scripts = readPackageJson(tree).scripts ?? {};
   const steps: string[] = [];
   if (plan.migrationFile !== undefined) {
-    const generate = script(
-      (name, command) =>
-        name !== 'prepare' && /prisma(-| )generate/.test(command) && !/&&/.test(command),
-    );
+    const generate = plan.profile.prismaGenerateScript;
     steps.push(
       messages.regenerateClient(
         plan.names.singular.pascal,
@@ -111,9 +119,9 @@ function nextSteps(tree: Tree, plan: ServicePlan): string[] {
       ),
     );
   }
-  const dashboards = script((name) => name === 'generate:dashboards');
-  if (dashboards !== undefined)
-    steps.push(messages.regenerateDashboards(plan.names.kebab, `npm run ${dashboards}`));
+  if (scripts['generate:dashboards'] !== undefined) {
+    steps.push(messages.regenerateDashboards(plan.names.kebab, 'npm run generate:dashboards'));
+  }
   return steps;
 }
 
@@ -153,7 +161,11 @@ function parseCritical(
 }
 
 /** Class names the service declares; each must be new to the project (DI tokens, OpenAPI). */
-export function generatedClasses(names: ServiceNames, kind: ServiceKind): string[] {
+export function generatedClasses(
+  names: ServiceNames,
+  kind: ServiceKind,
+  swagger: boolean,
+): string[] {
   const { pascal, singular } = names;
   return [
     `${pascal}Module`,
@@ -162,16 +174,15 @@ export function generatedClasses(names: ServiceNames, kind: ServiceKind): string
     `${pascal}Notifier`,
     ...(kind === 'crud' ? [`${pascal}Repository`] : []),
     `Create${singular.pascal}Dto`,
-    `${singular.pascal}Response`,
-    `${singular.pascal}Envelope`,
-    `${singular.pascal}ErrorEnvelope`,
-    `${singular.pascal}ErrorDetail`,
-    `${singular.pascal}NonCriticalFailure`,
+    // The data model OpenAPI documents; the envelope around it comes from nest-orchestrator/http.
+    ...(swagger ? [`${singular.pascal}Response`] : []),
   ];
 }
 
 /** The files the templates write, relative to the service folder (the e2e spec aside). */
-function serviceFiles(plan: Pick<ServicePlan, 'names' | 'kind' | 'spec' | 'specFileSuffix'>) {
+function serviceFiles(
+  plan: Pick<ServicePlan, 'names' | 'kind' | 'spec' | 'specFileSuffix'> & { swagger: boolean },
+) {
   const { kebab, singular } = plan.names;
   return [
     `${kebab}.module.ts`,
@@ -183,7 +194,7 @@ function serviceFiles(plan: Pick<ServicePlan, 'names' | 'kind' | 'spec' | 'specF
     ...(plan.kind === 'crud' ? [`${kebab}.repository.ts`] : []),
     ...(plan.spec ? [`${kebab}.pipeline.${plan.specFileSuffix}.ts`] : []),
     `dto/create-${singular.kebab}.dto.ts`,
-    `dto/${singular.kebab}.response.ts`,
+    ...(plan.swagger ? [`dto/${singular.kebab}.response.ts`] : []),
   ];
 }
 
@@ -218,14 +229,17 @@ export function planService(
   const sourceRoot = normalize(`/${sourceRootText}`);
   const directory = options.flat ? parent : join(parent, names.kebab);
 
-  const kind: ServiceKind = options.kind ?? 'crud';
+  const profile = readAppProfile(tree, sourceRoot);
+  const notes: string[] = [];
+  const kind = decideKind(tree, options.kind, profile, notes);
   const main = kind === 'crud' ? 'create' : 'compute';
   const operations = ['validate', main, 'notify'] as const;
   const critical = parseCritical(options.critical, operations, main);
 
   const spec = options.spec ?? true;
   const specFileSuffix = options.specFileSuffix || 'spec';
-  const e2eFile = join(TEST_DIR, `${names.kebab}.e2e-spec.ts`);
+  const e2e = spec ? decideE2e(profile, kind, notes) : undefined;
+  const e2eFile = e2e !== undefined ? join(TEST_DIR, `${names.kebab}.e2e-spec.ts`) : undefined;
 
   // Taken: the folder, any file to write, a pipeline name, a class name.
   if (!options.flat) {
@@ -234,10 +248,10 @@ export function planService(
       throw new Error(messages.folderTaken(directory.slice(1)));
     }
   }
-  const files = serviceFiles({ names, kind, spec, specFileSuffix }).map((file) =>
-    join(directory, file),
+  const files = serviceFiles({ names, kind, spec, specFileSuffix, swagger: profile.swagger }).map(
+    (file) => join(directory, file),
   );
-  if (spec) files.push(e2eFile);
+  if (e2eFile !== undefined) files.push(e2eFile);
   for (const file of files) {
     if (tree.exists(file)) throw new Error(messages.fileTaken(file.slice(1)));
   }
@@ -248,16 +262,14 @@ export function planService(
       messages.pipelineTaken(names.kebab, `${pipeline.className} in ${pipeline.file.slice(1)}`),
     );
   }
-  for (const className of generatedClasses(names, kind)) {
+  for (const className of generatedClasses(names, kind, profile.swagger)) {
     const where = scan.classes.get(className);
     if (where !== undefined) throw new Error(messages.classTaken(className, where.slice(1)));
   }
 
   let migrationFile: Path | undefined;
   if (kind === 'crud') {
-    if (!tree.exists(SCHEMA_FILE)) throw new Error(messages.noSchema());
     const schema = tree.readText(SCHEMA_FILE);
-    if (!hasModel(schema, 'User')) throw new Error(messages.noUserModel());
     if (hasModel(schema, names.singular.pascal)) {
       throw new Error(messages.modelTaken(names.singular.pascal));
     }
@@ -292,12 +304,64 @@ export function planService(
     specFileSuffix,
     skipImport,
     isEsm: isEsmProject(tree),
-    currentUserDecorator:
-      findCurrentUserDecorator(tree, sourceRoot) ??
-      join(sourceRoot, 'auth/current-user.decorator.ts'),
+    profile,
+    e2e,
+    notes,
     module,
     migrationFile,
   };
+}
+
+/** Why crud cannot be generated in this app, or undefined when it can. */
+function crudRefusal(tree: Tree, profile: AppProfile): string | undefined {
+  if (!profile.prisma) {
+    return tree.exists(SCHEMA_FILE) ? messages.noPrisma() : messages.noSchema();
+  }
+  if (!hasModel(tree.readText(SCHEMA_FILE), 'User')) return messages.noUserModel();
+  if (profile.prismaService === undefined) return messages.noPrismaService();
+  if (profile.currentUser === undefined) return messages.noCurrentUser();
+  return undefined;
+}
+
+/** `--kind` as given; else crud when the app has what crud needs (Prisma, users), else compute. */
+function decideKind(
+  tree: Tree,
+  requested: ServiceKind | undefined,
+  profile: AppProfile,
+  notes: string[],
+): ServiceKind {
+  if (requested !== undefined && requested !== 'crud' && requested !== 'compute') {
+    throw new Error(messages.unknownKind(String(requested)));
+  }
+  if (requested === 'compute') return 'compute';
+  const refusal = crudRefusal(tree, profile);
+  if (requested === 'crud') {
+    if (refusal !== undefined) throw new Error(refusal);
+    return 'crud';
+  }
+  if (refusal === undefined) return 'crud';
+  notes.push(messages.computeByDefault(refusal));
+  return 'compute';
+}
+
+/**
+ * The e2e spec the app can run: this repository's helpers when it has them; otherwise a
+ * supertest spec that boots the new module alone, which needs no database and no token, so only
+ * for a service without users. Anything else is skipped, and the log says why.
+ */
+function decideE2e(profile: AppProfile, kind: ServiceKind, notes: string[]): ServicePlan['e2e'] {
+  if (profile.starterE2eSupport && profile.currentUser !== undefined) return 'starter';
+  if (kind === 'compute' && profile.currentUser === undefined) {
+    if (profile.supertest && profile.nestTesting) return 'supertest';
+    notes.push(messages.e2eSkipped('the app has no supertest and @nestjs/testing'));
+    return undefined;
+  }
+  notes.push(
+    messages.e2eSkipped(
+      'its routes need a signed-in user, and the app has no test/support helpers to get one',
+    ),
+  );
+  return undefined;
 }
 
 /** Adds `<Name>Module` to the imports of the nearest module, with Nest's own AST utilities. */
@@ -347,9 +411,8 @@ function contextField(names: ServiceNames, kind: ServiceKind): string {
 }
 
 function templates(plan: ServicePlan): Rule[] {
-  const { names, directory, sourceRoot } = plan;
+  const { names, directory, profile } = plan;
   const js = plan.isEsm ? '.js' : '';
-  const fromService = (target: string) => importFrom(plan, directory, join(sourceRoot, target));
   const variables = {
     ...strings,
     name: names.kebab,
@@ -367,20 +430,37 @@ function templates(plan: ServicePlan): Rule[] {
     notifyMethod: `${names.singular.camel}${plan.kind === 'crud' ? 'Created' : 'Computed'}`,
     aSingular: `${/^[aeiou]/.test(names.singular.words) ? 'an' : 'a'} ${names.singular.words}`,
     exampleTitle: `My first ${names.singular.words}`,
+    fastify: profile.platform === 'fastify',
+    swagger: profile.swagger,
+    classValidator: profile.classValidator,
+    /** Routes run for the signed-in user, given by the app's `@CurrentUser()`. */
+    auth: profile.currentUser !== undefined,
+    /** The line that brings `describe`/`it`/`expect` in, when the runner does not make them global. */
+    specGlobals: profile.runnerGlobals ? '' : "import { describe, expect, it } from 'vitest';\n",
+    e2eGlobals: profile.e2eRunnerGlobals
+      ? ''
+      : "import { afterAll, beforeAll, describe, expect, it } from 'vitest';\n",
     imports: {
-      orchestrator: fromService('orchestrator/index.ts'),
-      testing: fromService('orchestrator/testing/index.ts'),
-      http: fromService('http/index.ts'),
-      prisma: fromService('database/prisma.service.ts'),
-      currentUser: importFrom(plan, directory, plan.currentUserDecorator),
+      prisma:
+        profile.prismaService !== undefined
+          ? importFrom(plan, directory, profile.prismaService)
+          : '',
+      currentUser:
+        profile.currentUser !== undefined ? importFrom(plan, directory, profile.currentUser) : '',
+      moduleFromTest: importFrom(plan, TEST_DIR, join(directory, `${names.kebab}.module.ts`)),
     },
   };
   const service = apply(url(`${TEMPLATES}/service`), [
     filter((path) => plan.kind === 'crud' || !path.endsWith('.repository.ts.template')),
+    filter((path) => profile.swagger || !path.endsWith('.response.ts.template')),
     filter((path) => plan.spec || !/\.__specFileSuffix__\.ts\.template$/.test(path)),
     applyTemplates(variables),
     move(directory),
   ]);
-  const e2e = apply(url(`${TEMPLATES}/e2e`), [applyTemplates(variables), move(TEST_DIR)]);
-  return [mergeWith(service), plan.spec ? mergeWith(e2e) : noop()];
+  if (plan.e2e === undefined) return [mergeWith(service)];
+  const e2e = apply(url(`${TEMPLATES}/e2e/${plan.e2e}`), [
+    applyTemplates(variables),
+    move(TEST_DIR),
+  ]);
+  return [mergeWith(service), mergeWith(e2e)];
 }

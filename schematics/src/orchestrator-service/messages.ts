@@ -32,6 +32,19 @@ export const messages = {
     '--kind crud needs a model User in prisma/schema.prisma (its rows belong to a user); use --kind compute.',
   noSchema: () =>
     '--kind crud needs prisma/schema.prisma; use --kind compute for a service without a database.',
+  noPrisma: () =>
+    '--kind crud needs Prisma: @prisma/client (or prisma) in package.json and prisma/schema.prisma; ' +
+    'use --kind compute for a service without a database.',
+  noPrismaService: () =>
+    '--kind crud needs a PrismaService in the app (a prisma.service.ts under the source root) for its ' +
+    'repository to inject; use --kind compute.',
+  noCurrentUser: () =>
+    '--kind crud needs signed-in users: a @CurrentUser() decorator (current-user.decorator.ts) under ' +
+    'the source root, since each row belongs to one; use --kind compute.',
+  unknownKind: (kind: string) => `Invalid --kind "${kind}": use crud or compute.`,
+  computeByDefault: (why: string) =>
+    `Writing a compute service (no database). A crud service is not possible here: ${why}`,
+  e2eSkipped: (why: string) => `No e2e spec written: ${why}. The unit spec covers each operation.`,
   unknownOperation: (name: string, known: readonly string[]) =>
     `Invalid --critical: there is no operation "${name}" (the operations are ${known.join(', ')}).`,
   unsupportedLanguage: (language: string) =>
@@ -39,7 +52,10 @@ export const messages = {
   importSkipped: (className: string) =>
     `--skip-import: add ${className} to a module's imports yourself; its routes (and e2e spec) need it.`,
   regenerateClient: (model: string, command: string) =>
-    `Added model ${model} and its migration: run \`${command}\` to regenerate the Prisma client.`,
+    `Added model ${model} and its migration; the Prisma client is regenerated (\`${command}\`) ` +
+    'once the files are written (not in a dry run).',
+  prismaGenerateFailed: (command: string) =>
+    `Could not regenerate the Prisma client: run \`${command}\` yourself before compiling.`,
   regenerateDashboards: (pipeline: string, command: string) =>
     `Run \`${command}\` to add the "${pipeline}" pipeline to the Grafana dashboards.`,
   noModuleFound: (folder: string, className: string) =>
