@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { checkRules } from './support/promtool.js';
 import { buildAppCopy, type AppCopy } from './reliability/support/built-app.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -25,4 +28,12 @@ describe('committed grafana/ files', () => {
     // Fails with the files to regenerate (`npm run generate:dashboards`, then commit).
     expect(stdout).toMatch(/^grafana\/ matches the pipelines \(\d+ files\)\.$/m);
   }, 60_000);
+
+  it('hold alert rules that promtool check rules accepts', async () => {
+    const path = join(root, 'grafana/alerts/orchestrator.rules.yml');
+    const { groups } = parse(await readFile(path, 'utf8')) as { groups: Array<{ rules: [] }> };
+    const count = groups.flatMap((group) => group.rules).length;
+    expect(count).toBeGreaterThan(0);
+    expect(await checkRules([path])).toEqual({ ok: true, exitCode: 0, rules: count, problems: [] });
+  });
 });
