@@ -13,7 +13,7 @@ import {
   type SchematicContext,
   type Tree,
 } from '@angular-devkit/schematics';
-import { RunSchematicTask } from '@angular-devkit/schematics/tasks';
+import { RunSchematicTask } from '@angular-devkit/schematics/tasks/index.js';
 import {
   isEsmProject,
   ModuleDeclarator,
