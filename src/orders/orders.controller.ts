@@ -11,28 +11,22 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { databaseUnavailable } from '../database/database-errors.js';
 import { requestSignal, sendPipelineResult } from 'nest-orchestrator/http';
+import { ApiPipelineErrorResponse, ApiPipelineResponse } from 'nest-orchestrator/swagger';
 import { Orchestrator } from 'nest-orchestrator';
 import { CancelOrderPipeline } from './cancel-order.pipeline.js';
 import { CreateOrderPipeline } from './create-order.pipeline.js';
 import { CreateOrderDto } from './dto/create-order.dto.js';
 import { ListOrdersQuery } from './dto/list-orders.query.js';
-import {
-  OrderEnvelope,
-  OrderPageEnvelope,
-  OrderReadEnvelope,
-  PipelineErrorEnvelope,
-} from './dto/order.response.js';
+import { OrderPageEnvelope, OrderReadEnvelope, OrderResponse } from './dto/order.response.js';
 import { OrdersRepository } from './orders.repository.js';
 
 const RESPONSE_OPTIONS = { publicError: databaseUnavailable };
@@ -55,13 +49,12 @@ export class OrdersController {
     summary: 'Place an order',
     description: 'Runs validate, create, notify and track.',
   })
-  @ApiCreatedResponse({ type: OrderEnvelope, description: 'Placed; `Server-Timing` has each step' })
-  @ApiResponse({ status: 422, type: PipelineErrorEnvelope, description: 'Refused by `validate`' })
-  @ApiResponse({
-    status: 504,
-    type: PipelineErrorEnvelope,
-    description: 'A critical step ran out of time',
+  @ApiPipelineResponse(OrderResponse, {
+    status: 201,
+    description: 'Placed; `Server-Timing` has each step',
   })
+  @ApiPipelineErrorResponse(422, 'Refused by `validate`')
+  @ApiPipelineErrorResponse(504, 'A critical step ran out of time')
   async create(
     @CurrentUser() customer: Customer,
     @Body() body: CreateOrderDto,
@@ -101,13 +94,9 @@ export class OrdersController {
     summary: 'Cancel one of my pending orders',
     description: 'Runs load, check, update, notify and track.',
   })
-  @ApiOkResponse({ type: OrderEnvelope })
-  @ApiResponse({
-    status: 404,
-    type: PipelineErrorEnvelope,
-    description: 'No such order, or not yours',
-  })
-  @ApiResponse({ status: 409, type: PipelineErrorEnvelope, description: 'Already cancelled' })
+  @ApiPipelineResponse(OrderResponse, { description: 'Cancelled' })
+  @ApiPipelineErrorResponse(404, 'No such order, or not yours')
+  @ApiPipelineErrorResponse(409, 'Already cancelled')
   async cancel(
     @CurrentUser() customer: Customer,
     @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { OrderItemDto } from './create-order.dto.js';
 
 export class OrderResponse {
@@ -19,42 +19,6 @@ export class OrderResponse {
 
   @ApiProperty({ type: [OrderItemDto] })
   items!: OrderItemDto[];
-}
-
-class NonCriticalFailure {
-  @ApiProperty({ example: 'notify' })
-  operation!: string;
-
-  @ApiProperty({ example: 'TIMEOUT' })
-  code!: string;
-
-  @ApiProperty({ example: 'Operation "notify" timed out after 200 ms.' })
-  message!: string;
-}
-
-export class OrderEnvelope {
-  @ApiProperty({ example: true })
-  success!: boolean;
-
-  @ApiProperty({ type: OrderResponse })
-  data!: OrderResponse;
-
-  @ApiProperty({ example: 3.512, description: 'Whole run in ms' })
-  duration!: number;
-
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: { type: 'number' },
-    example: { validate: 0.041, create: 2.918, notify: 0.377, track: 0.012 },
-    description: 'ms per operation',
-  })
-  metrics!: Record<string, number>;
-
-  @ApiPropertyOptional({
-    type: [NonCriticalFailure],
-    description: 'Non-critical failures the run survived',
-  })
-  errors?: NonCriticalFailure[];
 }
 
 export class OrderPage {
@@ -85,36 +49,4 @@ export class OrderReadEnvelope {
 
   @ApiProperty({ type: OrderResponse })
   data!: OrderResponse;
-}
-
-class PipelineErrorDetail {
-  @ApiProperty({ example: 'VALIDATION' })
-  code!: string;
-
-  @ApiProperty({ example: 'totalCents does not match the items' })
-  message!: string;
-
-  @ApiProperty({ example: 'validate' })
-  operation!: string;
-
-  @ApiPropertyOptional({ example: { expectedTotalCents: 3998 } })
-  details?: unknown;
-}
-
-export class PipelineErrorEnvelope {
-  @ApiProperty({ example: false })
-  success!: boolean;
-
-  @ApiProperty({ type: PipelineErrorDetail })
-  error!: PipelineErrorDetail;
-
-  @ApiProperty({ example: 0.08 })
-  duration!: number;
-
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: { type: 'number' },
-    example: { validate: 0.05 },
-  })
-  metrics!: Record<string, number>;
 }
