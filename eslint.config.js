@@ -11,6 +11,7 @@ export default tseslint.config(
       'coverage/',
       'src/generated/',
       'packages/*/dist/',
+      'packages/*/dist.*/',
       'schematics/**/files/**',
       'bench/results/',
       'dist-bench/',

@@ -4,8 +4,9 @@
 // A production install (`npm ci --omit=dev`) has no TypeScript; the build is skipped there
 // instead of failing the install.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
@@ -24,14 +25,20 @@ function compile(project, ...args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+// Built beside dist/ and swapped in at the end, so a test or a `nest g` that reads dist/ while a
+// build runs never finds it half written or missing.
 const dist = here('./dist');
-const schematicsSource = here('../../schematics/src');
-rmSync(dist, { recursive: true, force: true });
-compile(here('./tsconfig.build.json'));
-compile(here('../../schematics/tsconfig.build.json'), '--outDir', here('./dist/schematics'));
+const next = here(`./dist.next-${process.pid}`);
+const previous = here(`./dist.previous-${process.pid}`);
+rmSync(next, { recursive: true, force: true });
+compile(here('./tsconfig.build.json'), '--outDir', next);
+compile(here('../../schematics/tsconfig.build.json'), '--outDir', join(next, 'schematics'));
 // tsc copies no JSON schema or template; specs and test helpers stay out of the package.
-cpSync(schematicsSource, here('./dist/schematics'), {
+cpSync(here('../../schematics/src'), join(next, 'schematics'), {
   recursive: true,
   filter: (source) => !source.endsWith('.ts') && !source.includes('/testing'),
 });
-chmodSync(here('./dist/cli/main.js'), 0o755);
+chmodSync(join(next, 'cli/main.js'), 0o755);
+if (existsSync(dist)) renameSync(dist, previous);
+renameSync(next, dist);
+rmSync(previous, { recursive: true, force: true });
