@@ -97,7 +97,7 @@ describe('nest g orchestrator-service', () => {
         "import { CurrentUser } from '../auth/current-user.decorator.js';",
       );
       expect(controller).toMatch(
-        /import \{\n {2}ApiPipelineErrorResponse,\n {2}ApiPipelineResponse,\n {2}requestSignal,\n {2}sendPipelineResult,\n\} from 'nest-orchestrator\/http';/,
+        /import \{ requestSignal, sendPipelineResult \} from 'nest-orchestrator\/http';\nimport \{ ApiPipelineErrorResponse, ApiPipelineResponse \} from 'nest-orchestrator\/swagger';/,
       );
       expect(controller).toContain("import type { FastifyReply } from 'fastify';");
       expect(controller).toContain('@Res() reply: FastifyReply,');

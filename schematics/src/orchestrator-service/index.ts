@@ -174,7 +174,7 @@ export function generatedClasses(
     `${pascal}Notifier`,
     ...(kind === 'crud' ? [`${pascal}Repository`] : []),
     `Create${singular.pascal}Dto`,
-    // The data model OpenAPI documents; the envelope around it comes from nest-orchestrator/http.
+    // The data model OpenAPI documents; the envelope around it comes from nest-orchestrator/swagger.
     ...(swagger ? [`${singular.pascal}Response`] : []),
   ];
 }
