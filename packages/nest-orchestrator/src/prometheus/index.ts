@@ -10,7 +10,6 @@ export {
   METRICS_REGISTRY,
   UNMATCHED_ROUTE,
 } from './metrics.constants.js';
-export { MetricsAuthGuard } from './metrics-auth.guard.js';
 export { OrchestratorMetrics } from './orchestrator.metrics.js';
 export { OrchestratorMetricsModule } from './orchestrator-metrics.module.js';
 export { PrometheusObserver } from './prometheus.observer.js';
