@@ -1,4 +1,4 @@
-import { METRIC_NAMES } from '../prometheus/index.js';
+import { METRIC_NAMES } from '../prometheus/metrics.constants.js';
 import type { OperationDefinition, PipelineDefinition } from '../index.js';
 
 /** Grafana fills this in per panel; tests against Prometheus substitute a fixed window. */
