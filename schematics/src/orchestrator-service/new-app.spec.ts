@@ -65,6 +65,9 @@ describe('nest g orchestrator-service in a `nest new` app (Express, Vitest, noth
     expect(logged.join('\n')).toContain(
       'Writing a compute service (no database). A crud service is not possible here: --kind crud needs prisma/schema.prisma',
     );
+    expect(logged).toContain(
+      'Run `npm run build && npx nest-orchestrator dashboards` to add the "price-checks" pipeline to the Grafana dashboards.',
+    );
     expect(runner.tasks).toEqual([]);
   });
 
