@@ -181,21 +181,16 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
   const orchestrator = plainApp.get(Orchestrator);
   const instanceOf = (entry: PipelineEntry) => plainApp.get(entry.target);
 
-  let promApp: INestApplicationContext | undefined;
-  let promOrchestrator: Orchestrator | undefined;
-  if (prometheus.available) {
-    promApp = await createContext(
-      'BenchPrometheusModule',
-      groups.map((g) => g.plain.target),
-      prometheus.imports,
-    );
-    const orchestrator = promApp.get(Orchestrator);
-    promOrchestrator = orchestrator;
-    // `runner` and `observed` are private; read here only so a "prometheus" row can never
-    // measure no observer.
-    const runner = Reflect.get(orchestrator, 'runner') as object;
-    assert(Reflect.get(runner, 'observed') === true, 'the Prometheus context has no observer');
-  }
+  const promApp = await createContext(
+    'BenchPrometheusModule',
+    groups.map((g) => g.plain.target),
+    prometheus.imports,
+  );
+  const promOrchestrator = promApp.get(Orchestrator);
+  // `runner` and `observed` are private; read here only so a "prometheus" row can never measure
+  // no observer.
+  const runner = Reflect.get(promOrchestrator, 'runner') as object;
+  assert(Reflect.get(runner, 'observed') === true, 'the Prometheus context has no observer');
 
   // A signal that never fires, shared by every run, as a long-lived server signal would be; a
   // per-request AbortController is the caller's cost, not the orchestrator's.
@@ -276,22 +271,14 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
     cases.push(runnerCase(group, 'op-timeouts', ops, variants.get('op-timeouts')!, undefined));
     cases.push(runnerCase(group, 'run-timeout', ops, variants.get('run-timeout')!, undefined));
     cases.push(runnerCase(group, 'signal', ops, plain, signalOptions));
-    if (promOrchestrator !== undefined && promApp !== undefined) {
-      const prom = runnerCase(group, 'prometheus', ops, plain, undefined, promOrchestrator);
-      const app = promApp;
-      cases.push({
-        ...prom,
-        check: async () => {
-          await prom.check();
-          await prometheus.verify(app, plain.name);
-        },
-      });
-    } else {
-      cases.push({
-        ...runnerCase(group, 'prometheus', ops, plain, undefined),
-        skipped: prometheus.reason ?? 'Prometheus observer unavailable',
-      });
-    }
+    const prom = runnerCase(group, 'prometheus', ops, plain, undefined, promOrchestrator);
+    cases.push({
+      ...prom,
+      check: async () => {
+        await prom.check();
+        await prometheus.verify(promApp, plain.name);
+      },
+    });
   }
 
   for (const entry of failures) {
@@ -348,7 +335,7 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
     leak,
     async close() {
       await plainApp.close();
-      await promApp?.close();
+      await promApp.close();
     },
   };
 }

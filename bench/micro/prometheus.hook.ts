@@ -4,9 +4,6 @@ import { METRICS_REGISTRY, OrchestratorMetricsModule } from 'nest-orchestrator/p
 import { Registry } from 'prom-client';
 
 export interface ObserverHook {
-  readonly available: boolean;
-  /** Why the variant is skipped, when it is. */
-  readonly reason?: string;
   /** Modules the Prometheus application context imports next to OrchestratorModule. */
   readonly imports: (Type<unknown> | DynamicModule)[];
   /** Throws unless the observer really records bench runs (so a row never lies). */
@@ -15,7 +12,6 @@ export interface ObserverHook {
 
 export async function loadPrometheusHook(): Promise<ObserverHook> {
   return {
-    available: true,
     // What the bench measures is the observer on the run's hot path: no HTTP server here, no
     // process metrics (their event-loop monitor would only add noise), a registry of its own.
     imports: [
