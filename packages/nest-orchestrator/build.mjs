@@ -32,7 +32,10 @@ const next = here(`./dist.next-${process.pid}`);
 const previous = here(`./dist.previous-${process.pid}`);
 rmSync(next, { recursive: true, force: true });
 compile(here('./tsconfig.build.json'), '--outDir', next);
-compile(here('../../schematics/tsconfig.build.json'), '--outDir', join(next, 'schematics'));
+compile(
+  here('../../schematics/tsconfig.build.json'),
+  ...['--outDir', join(next, 'schematics'), '--sourceMap', 'false'],
+);
 // tsc copies no JSON schema or template; specs and test helpers stay out of the package.
 cpSync(here('../../schematics/src'), join(next, 'schematics'), {
   recursive: true,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dashboards } from './dashboards.command.js';
 
-const module = fileURLToPath(new URL('./testing/fixture-app.module.ts', import.meta.url));
+const module = fileURLToPath(new URL('./fixtures/app.module.ts', import.meta.url));
 
 describe('nest-orchestrator dashboards', () => {
   let out: string;

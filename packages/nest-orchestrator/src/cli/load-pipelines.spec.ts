@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadPipelines } from './load-pipelines.js';
 
-const fixture = fileURLToPath(new URL('./testing/fixture-app.module.ts', import.meta.url));
+const fixture = fileURLToPath(new URL('./fixtures/app.module.ts', import.meta.url));
 
 describe('loadPipelines', () => {
   it('reads the pipelines of a root module without instantiating any provider', async () => {
