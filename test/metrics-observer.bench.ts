@@ -43,7 +43,13 @@ const pipeline: PipelineDefinition = Object.freeze({
 });
 // A second pipeline, run interleaved with the first: every call misses the last-pipeline cache.
 const refund: PipelineDefinition = Object.freeze({ ...pipeline, name: 'refund' });
-const result: PipelineResult<unknown> = { success: true, duration: 1.5, metrics: {}, errors: [] };
+const result: PipelineResult<unknown> = {
+  success: true,
+  runId: 'bench-run',
+  duration: 1.5,
+  metrics: {},
+  errors: [],
+};
 
 // Latencies spread over the buckets (0.01 ms to ~100 ms), as a real mix would be.
 const durationsMs = Float64Array.from({ length: BATCH }, (_, i) => 0.01 * Math.pow(1.01, i));

@@ -21,6 +21,7 @@ export interface CompensationReport {
 export async function compensate(
   plan: PipelinePlan,
   entry: Compensable,
+  runId: string,
 ): Promise<CompensationReport> {
   const definition = entry.step.definition;
   const timeoutMs = definition.compensationTimeoutMs as number;
@@ -29,6 +30,7 @@ export async function compensate(
   const run: OperationRun = {
     pipeline: plan.definition.name,
     operation: definition.name,
+    runId,
     signal: controller.signal,
     deadline: performance.timeOrigin + started + timeoutMs,
     attempt: 1,

@@ -15,11 +15,12 @@ export class FailureLoggerObserver implements OrchestratorObserver {
     operation: OperationDefinition,
     outcome: OperationOutcome,
     durationMs: number,
-    error?: unknown,
+    error: unknown,
+    runId: string,
   ): void {
     if (outcome === 'success') return;
     const reason = error instanceof Error ? `: ${error.message}` : '';
-    const text = `${pipeline.name}.${operation.name} ${outcome} after ${durationMs.toFixed(3)} ms${reason}`;
+    const text = `${pipeline.name}.${operation.name} ${outcome} after ${durationMs.toFixed(3)} ms${reason} (run ${runId})`;
     if (operation.critical) this.logger.error(text);
     else this.logger.warn(text);
   }

@@ -1,6 +1,8 @@
 export { Operation } from './decorators/operation.decorator.js';
 export { Pipeline } from './decorators/pipeline.decorator.js';
 export { PipelineObserver } from './decorators/pipeline-observer.decorator.js';
+export { InMemoryRunStore } from './in-memory-run-store.js';
+export type { IdempotencyOptions } from './interfaces/idempotency-options.interface.js';
 export type { OperationRun, RunOptions } from './interfaces/operation-run.interface.js';
 export type { OrchestratorObserver } from './interfaces/orchestrator-observer.interface.js';
 export type { OrchestratorModuleOptions } from './interfaces/orchestrator-options.interface.js';
@@ -16,13 +18,16 @@ export type {
 } from './interfaces/pipeline-options.interface.js';
 export type {
   CompensationOutcome,
+  IdempotencyErrorCode,
   OperationFailure,
   OperationOutcome,
   OrchestratorErrorCode,
   PipelineError,
   PipelineResult,
 } from './interfaces/pipeline-result.interface.js';
+export type { ClaimOutcome, ExpiredClaim, RunStore } from './interfaces/run-store.interface.js';
 export { Orchestrator, type ContextOf } from './orchestrator.js';
+export { RUN_STORE } from './orchestrator.constants.js';
 export {
   NonRetryableError,
   OperationError,

@@ -34,10 +34,36 @@ export const messages = {
     `${label} names compensation "${method}", which is not a method of ${className}.`,
   compensationIsOperation: (label: string, method: string) =>
     `${label} names compensation "${method}", which is itself an @Operation: a compensation must be a plain method.`,
-  compensationFailed: (pipeline: string, operation: string, outcome: string, reason: string) =>
-    `Compensation of ${pipeline}.${operation} ${outcome}${reason}; the other compensations still run.`,
+  compensationFailed: (
+    pipeline: string,
+    operation: string,
+    outcome: string,
+    reason: string,
+    runId: string,
+  ) =>
+    `Compensation of ${pipeline}.${operation} ${outcome}${reason}; the other compensations still run. (run ${runId})`,
   compensationTimedOut: (operation: string, timeoutMs: number) =>
     `Compensation of "${operation}" timed out after ${ms(timeoutMs)}.`,
   unknownOperation: (className: string, operation: string) =>
     `${className} has no @Operation named "${operation}".`,
+  invalidRunStore: (missing: string) =>
+    `OrchestratorModule runStore is not a RunStore: it has no ${missing}() method. Pass an object implementing RunStore (e.g. new InMemoryRunStore()).`,
+  invalidIdempotencyOption: (field: string, value: unknown) =>
+    `OrchestratorModule idempotency.${field} is invalid (${String(value)}): use a positive finite number of milliseconds.`,
+  invalidIdempotencyKey: (value: unknown) =>
+    `run() idempotencyKey must be a non-empty string, got ${typeof value === 'string' ? '""' : String(value)}.`,
+  invalidFingerprint: (value: unknown) =>
+    `run() fingerprint must be a non-empty string, got ${typeof value === 'string' ? '""' : String(value)}.`,
+  fingerprintCycle:
+    'The run input has a cycle: it cannot be fingerprinted; pass your own fingerprint.',
+  idempotencyInProgress:
+    'A run with this idempotency key is still in progress; retry once it has finished.',
+  idempotencyKeyMismatch:
+    'This idempotency key was already used with another request; use a new key for a new request.',
+  idempotencyUnavailable:
+    'The run store could not be reached, so the run did not start; retry later.',
+  runStoreFailed: (action: string, pipeline: string, runId: string) =>
+    `Run store ${action} failed for pipeline ${pipeline} (run ${runId}); the key will be free again when its lease expires.`,
+  leaseLost: (pipeline: string, runId: string) =>
+    `Run ${runId} of ${pipeline} lost its idempotency lease (renewal refused): another caller may run the same key.`,
 };

@@ -70,6 +70,8 @@ class BrokenObserver implements OrchestratorObserver {
   }
 }
 
+const durationIn = (line: string) => /after (\d+\.\d{3}) ms/.exec(line)?.[1];
+
 class CollectingLogger implements LoggerService {
   readonly lines: string[] = [];
   log() {}
@@ -133,12 +135,15 @@ describe('OrchestratorModule', () => {
     }).compile();
     module.useLogger(logger);
     await module.init();
-    await module.get(Orchestrator).run(OrdersPipeline, { fail: 'notify' });
-    await module.get(Orchestrator).run(OrdersPipeline, { fail: 'create' });
+    const first = await module.get(Orchestrator).run(OrdersPipeline, { fail: 'notify' });
+    const second = await module.get(Orchestrator).run(OrdersPipeline, { fail: 'create' });
+    expect(first.runId).not.toBe(second.runId);
+    // Each line names the run it belongs to, the same id as in the result.
     expect(logger.lines).toEqual([
-      expect.stringMatching(/^warn orders\.notify failure after \d+\.\d{3} ms: smtp down$/),
-      expect.stringMatching(/^error orders\.create failure after \d+\.\d{3} ms: insert failed$/),
+      `warn orders.notify failure after ${durationIn(logger.lines[0])} ms: smtp down (run ${first.runId})`,
+      `error orders.create failure after ${durationIn(logger.lines[1])} ms: insert failed (run ${second.runId})`,
     ]);
+    expect(logger.lines[0]).toMatch(/after \d+\.\d{3} ms/);
     await module.close();
     Logger.overrideLogger(false);
   });

@@ -1,4 +1,5 @@
 import { Injectable, Type } from '@nestjs/common';
+import { IdempotentRunner, type KeyedRunOptions } from './idempotent-run.js';
 import type { RunOptions } from './interfaces/operation-run.interface.js';
 import type { PipelineResult } from './interfaces/pipeline-result.interface.js';
 import { checkTimeout } from './pipeline-plan.builder.js';
@@ -16,11 +17,13 @@ export class Orchestrator {
   constructor(
     private readonly registry: PipelineRegistry,
     private readonly runner: PipelineRunner,
+    private readonly idempotent: IdempotentRunner,
   ) {}
 
   /**
    * Runs `pipeline` with a shallow copy of `input` as its context. Resolves with the result even
    * when an operation fails; rejects only for programming errors (an unregistered pipeline).
+   * With `idempotencyKey`, runs at most once per key (README "Idempotent runs").
    */
   run<P, C extends object = ContextOf<P> & object>(
     pipeline: Type<P>,
@@ -41,6 +44,9 @@ export class Orchestrator {
     try {
       const plan = this.registry.plan(pipeline);
       if (options?.timeoutMs !== undefined) checkTimeout('run() options', options.timeoutMs);
+      if (options?.idempotencyKey !== undefined) {
+        return this.idempotent.run(plan, input, options as KeyedRunOptions);
+      }
       return this.runner.run(plan, input, options);
     } catch (error) {
       return Promise.reject(error);

@@ -298,7 +298,7 @@ describe('compensation', () => {
     expect(result.compensation).toEqual({ charge: 'failed', audit: 'done', reserve: 'done' });
     expect(ledger.entries.slice(-2)).toEqual(['forget audit', 'release r-B-2 (charge=none)']);
     expect(logger.errors).toContain(
-      'Compensation of PlaceOrder.charge failure: refund service down; the other compensations still run.',
+      `Compensation of PlaceOrder.charge failure: refund service down; the other compensations still run. (run ${result.runId})`,
     );
     await app.close();
   });

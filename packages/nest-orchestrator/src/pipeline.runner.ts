@@ -15,6 +15,7 @@ import type { PipelinePlan, PlanStep } from './pipeline-plan.js';
 import { compensate, type CompensationReport } from './compensator.js';
 import { isRetryable, retryDelay } from './retry-policy.js';
 import type { RetryPolicy } from './interfaces/pipeline-definition.interface.js';
+import { nextRunId } from './run-id.js';
 import {
   INTERRUPTED,
   type Compensable,
@@ -92,10 +93,12 @@ export class PipelineRunner {
     this.observed = this.observers.length > 0;
   }
 
+  /** `runId` is chosen by the caller only when the id must be known first (a keyed run's claim). */
   async run<Ctx extends object>(
     plan: PipelinePlan,
     input: Ctx,
     options?: RunOptions,
+    runId: string = nextRunId(),
   ): Promise<PipelineResult<Ctx>> {
     const definition = plan.definition;
     const steps = plan.steps;
@@ -106,11 +109,11 @@ export class PipelineRunner {
     let metrics: Record<string, number> = {};
     const durations: number[] | undefined = steps.length > KEYED_METRICS_LIMIT ? [] : undefined;
     const errors: OperationFailure[] = [];
-    if (this.observed) this.notifyRunStart(plan);
+    if (this.observed) this.notifyRunStart(plan, runId);
 
     const signal = options?.signal;
     const timeoutMs = options?.timeoutMs ?? definition.timeoutMs;
-    const state = new RunState(signal);
+    const state = new RunState(runId, signal);
     if (timeoutMs !== undefined) {
       state.deadlineAt = started + timeoutMs;
       state.runTimer = setTimeout(onRunTimeout, timeoutMs, state);
@@ -199,7 +202,7 @@ export class PipelineRunner {
       if (state.interrupted !== undefined) stepOutcome = state.interrupted;
 
       if (stepOutcome !== 'success') {
-        if (this.observed) this.notifyOperationEnd(plan, step, stepOutcome, took, thrown);
+        if (this.observed) this.notifyOperationEnd(plan, step, stepOutcome, took, thrown, runId);
         const { message, code, details } = this.explain(
           plan,
           step,
@@ -216,7 +219,7 @@ export class PipelineRunner {
         }
         errors.push({ operation: op.name, message, code, critical: false });
       } else if (this.observed) {
-        this.notifyOperationEnd(plan, step, stepOutcome, took, undefined);
+        this.notifyOperationEnd(plan, step, stepOutcome, took, undefined, runId);
       }
     }
 
@@ -229,7 +232,7 @@ export class PipelineRunner {
     state.finish();
     const compensation =
       failure !== undefined && state.done !== undefined
-        ? await this.compensateAll(plan, state.done)
+        ? await this.compensateAll(plan, state.done, runId)
         : undefined;
 
     const duration =
@@ -237,8 +240,8 @@ export class PipelineRunner {
     if (durations !== undefined) metrics = collectMetrics(steps, durations);
     const result: PipelineResult<Ctx> =
       failure === undefined
-        ? { success: true, data: context, duration, metrics, errors }
-        : { success: false, error: failure, duration, metrics, errors };
+        ? { success: true, runId, data: context, duration, metrics, errors }
+        : { success: false, runId, error: failure, duration, metrics, errors };
     if (attempts !== undefined)
       (result as { attempts?: Record<string, number> }).attempts = attempts;
     if (compensation !== undefined) {
@@ -283,7 +286,7 @@ export class PipelineRunner {
         if (performance.now() + delay >= Math.min(state.deadlineAt, state.operationDeadlineAt)) {
           throw error;
         }
-        if (this.observed) this.notifyRetry(plan, step, attempt, delay, error);
+        if (this.observed) this.notifyRetry(plan, step, attempt, delay, error, state.runId);
         await state.pause(delay);
         if (!state.isCurrent(generation)) throw INTERRUPTED;
       }
@@ -294,19 +297,26 @@ export class PipelineRunner {
   private async compensateAll(
     plan: PipelinePlan,
     done: readonly Compensable[],
+    runId: string,
   ): Promise<Record<string, CompensationOutcome>> {
     const outcomes: Record<string, CompensationOutcome> = {};
     for (let i = done.length - 1; i >= 0; i--) {
-      const report = await compensate(plan, done[i]);
+      const report = await compensate(plan, done[i], runId);
       const operation = report.entry.step.definition;
       outcomes[operation.name] = report.outcome === 'success' ? 'done' : 'failed';
       if (report.outcome !== 'success') {
         const reason = report.error instanceof Error ? `: ${report.error.message}` : '';
         this.logger.error(
-          messages.compensationFailed(plan.definition.name, operation.name, report.outcome, reason),
+          messages.compensationFailed(
+            plan.definition.name,
+            operation.name,
+            report.outcome,
+            reason,
+            runId,
+          ),
         );
       }
-      if (this.observed) this.notifyCompensationEnd(plan, report);
+      if (this.observed) this.notifyCompensationEnd(plan, report, runId);
     }
     return outcomes;
   }
@@ -347,10 +357,10 @@ export class PipelineRunner {
     return describeThrown(thrown);
   }
 
-  private notifyRunStart(plan: PipelinePlan): void {
+  private notifyRunStart(plan: PipelinePlan, runId: string): void {
     for (const observer of this.observers) {
       try {
-        observer.onRunStart?.(plan.definition);
+        observer.onRunStart?.(plan.definition, runId);
       } catch (error) {
         this.observerFailed('onRunStart', observer, error);
       }
@@ -363,10 +373,11 @@ export class PipelineRunner {
     outcome: OperationOutcome,
     took: number,
     error: unknown,
+    runId: string,
   ): void {
     for (const observer of this.observers) {
       try {
-        observer.onOperationEnd?.(plan.definition, step.definition, outcome, took, error);
+        observer.onOperationEnd?.(plan.definition, step.definition, outcome, took, error, runId);
       } catch (failure) {
         this.observerFailed('onOperationEnd', observer, failure);
       }
@@ -379,17 +390,29 @@ export class PipelineRunner {
     attempt: number,
     delayMs: number,
     error: unknown,
+    runId: string,
   ): void {
     for (const observer of this.observers) {
       try {
-        observer.onOperationRetry?.(plan.definition, step.definition, attempt, delayMs, error);
+        observer.onOperationRetry?.(
+          plan.definition,
+          step.definition,
+          attempt,
+          delayMs,
+          error,
+          runId,
+        );
       } catch (failure) {
         this.observerFailed('onOperationRetry', observer, failure);
       }
     }
   }
 
-  private notifyCompensationEnd(plan: PipelinePlan, report: CompensationReport): void {
+  private notifyCompensationEnd(
+    plan: PipelinePlan,
+    report: CompensationReport,
+    runId: string,
+  ): void {
     for (const observer of this.observers) {
       try {
         observer.onCompensationEnd?.(
@@ -398,6 +421,7 @@ export class PipelineRunner {
           report.outcome,
           report.durationMs,
           report.error,
+          runId,
         );
       } catch (error) {
         this.observerFailed('onCompensationEnd', observer, error);

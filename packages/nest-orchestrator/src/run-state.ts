@@ -39,7 +39,10 @@ export class RunState {
   generation = 0;
   retryTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(readonly callerSignal: AbortSignal | undefined) {}
+  constructor(
+    readonly runId: string,
+    readonly callerSignal: AbortSignal | undefined,
+  ) {}
 
   /** The caller's signal fired. */
   handleEvent(): void {
@@ -129,6 +132,10 @@ export class OperationRunHandle implements OperationRun {
     private readonly ownBudget: boolean,
     readonly attempt: number,
   ) {}
+
+  get runId(): string {
+    return this.state.runId;
+  }
 
   get signal(): AbortSignal {
     const state = this.state;

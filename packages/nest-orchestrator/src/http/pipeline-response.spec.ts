@@ -3,6 +3,7 @@ import { pipelineBody, sendPipelineResult, serverTiming, statusFor } from './pip
 
 const ok: PipelineResult<{ order: { id: string } }> = {
   success: true,
+  runId: 'run-1',
   data: { order: { id: 'o-1' } },
   duration: 3.51234,
   metrics: { validate: 0.0412, create: 2.9184, notify: 0.3771 },
@@ -18,6 +19,7 @@ const ok: PipelineResult<{ order: { id: string } }> = {
 
 const failed = (code: string, message: string): PipelineResult<unknown> => ({
   success: false,
+  runId: 'run-2',
   error: { operation: 'create', code, message },
   duration: 1.2,
   metrics: { validate: 0.1, create: 1.0 },
@@ -47,6 +49,9 @@ describe('pipeline responses', () => {
     ['CONFLICT', 409],
     ['TIMEOUT', 504],
     ['UNAVAILABLE', 503],
+    ['IDEMPOTENCY_IN_PROGRESS', 409],
+    ['IDEMPOTENCY_KEY_MISMATCH', 422],
+    ['IDEMPOTENCY_UNAVAILABLE', 503],
     ['OPERATION_FAILED', 500],
     ['SOMETHING_NEW', 500],
   ])('maps %s to HTTP %i', (code, status) => {

@@ -10,6 +10,10 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   UNAVAILABLE: 503,
   DATABASE_UNAVAILABLE: 503,
   TIMEOUT: 504,
+  // Keyed runs (README "Idempotent runs"): retry later / a new request needs a new key.
+  IDEMPOTENCY_IN_PROGRESS: 409,
+  IDEMPOTENCY_KEY_MISMATCH: 422,
+  IDEMPOTENCY_UNAVAILABLE: 503,
 };
 
 /** Codes whose messages come from our own code and are safe to show a client. */

@@ -2,6 +2,8 @@
 export interface OperationRun {
   readonly pipeline: string;
   readonly operation: string;
+  /** The run's id, the same in its result, its log lines and every operation and compensation. */
+  readonly runId: string;
   /**
    * Aborted on this operation's or the run's timeout, on the caller's abort (e.g. client
    * disconnect) and when the run ends. Pass it to fetch and database calls.
@@ -18,4 +20,15 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Budget for this run in ms; overrides the pipeline's. */
   timeoutMs?: number;
+  /**
+   * Runs at most once per key (see README "Idempotent runs"): a completed key answers with its
+   * stored result, marked `replayed`; a key in progress elsewhere or used with another input
+   * answers with `IDEMPOTENCY_IN_PROGRESS` or `IDEMPOTENCY_KEY_MISMATCH`.
+   */
+  idempotencyKey?: string;
+  /**
+   * What the key must be reused with; defaults to a SHA-256 of the pipeline name and the input's
+   * canonical JSON. Pass your own to cover more (the user, the route) or less of the request.
+   */
+  fingerprint?: string;
 }

@@ -4,17 +4,18 @@ import type { OperationOutcome, PipelineResult } from './pipeline-result.interfa
 /**
  * Hooks called synchronously on the run's hot path: keep them cheap, never await in them.
  * Arguments are positional so a run allocates no event objects. A throwing observer is logged
- * and ignored; it never changes a run's outcome.
+ * and ignored; it never changes a run's outcome. `runId` is the run's id, as in its result.
  */
 export interface OrchestratorObserver {
-  onRunStart?(pipeline: PipelineDefinition): void;
+  onRunStart?(pipeline: PipelineDefinition, runId: string): void;
   /** Called once per operation that started, whatever its outcome; `durationMs` as in `metrics`. */
   onOperationEnd?(
     pipeline: PipelineDefinition,
     operation: OperationDefinition,
     outcome: OperationOutcome,
     durationMs: number,
-    error?: unknown,
+    error: unknown,
+    runId: string,
   ): void;
   /** A try failed and another follows after `delayMs`; `attempt` is the try that failed. */
   onOperationRetry?(
@@ -23,6 +24,7 @@ export interface OrchestratorObserver {
     attempt: number,
     delayMs: number,
     error: unknown,
+    runId: string,
   ): void;
   /** A compensation ended; `outcome` is success, failure or timeout. */
   onCompensationEnd?(
@@ -30,7 +32,8 @@ export interface OrchestratorObserver {
     operation: OperationDefinition,
     outcome: OperationOutcome,
     durationMs: number,
-    error?: unknown,
+    error: unknown,
+    runId: string,
   ): void;
   onRunEnd?(
     pipeline: PipelineDefinition,

@@ -1,5 +1,7 @@
 import type { OrchestratorObserver } from './orchestrator-observer.interface.js';
+import type { IdempotencyOptions } from './idempotency-options.interface.js';
 import type { RetryOptions } from './pipeline-options.interface.js';
+import type { RunStore } from './run-store.interface.js';
 
 export interface OrchestratorModuleOptions {
   /** Budget for every run of a pipeline that sets none; unbounded by default. */
@@ -12,4 +14,11 @@ export interface OrchestratorModuleOptions {
   observers?: OrchestratorObserver[];
   /** Log failed operations through Nest's Logger (warn for non-critical, error for critical). Default true. */
   logFailures?: boolean;
+  /**
+   * Where keyed runs claim their keys; an `InMemoryRunStore` (this process only) by default.
+   * Build a shared one with `forRootAsync({ inject, useFactory })`; it is injectable as `RUN_STORE`.
+   */
+  runStore?: RunStore;
+  /** Lease and retention of idempotency keys. */
+  idempotency?: IdempotencyOptions;
 }

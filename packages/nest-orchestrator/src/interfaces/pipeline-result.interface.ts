@@ -2,10 +2,19 @@
 export type OperationOutcome = 'success' | 'failure' | 'timeout' | 'aborted';
 
 /** Error codes the runner itself produces; operations may use their own via `OperationError`. */
-export type OrchestratorErrorCode = 'OPERATION_FAILED' | 'TIMEOUT' | 'ABORTED' | (string & {});
+export type OrchestratorErrorCode =
+  'OPERATION_FAILED' | 'TIMEOUT' | 'ABORTED' | IdempotencyErrorCode | (string & {});
+
+/**
+ * Answers of a keyed run that ran nothing: the key is held by a run elsewhere, was used with
+ * another fingerprint, or the run store could not be reached.
+ */
+export type IdempotencyErrorCode =
+  'IDEMPOTENCY_IN_PROGRESS' | 'IDEMPOTENCY_KEY_MISMATCH' | 'IDEMPOTENCY_UNAVAILABLE';
 
 /** The critical failure that ended a run. */
 export interface PipelineError {
+  /** The operation that failed; empty for an idempotency answer, where none ran. */
   readonly operation: string;
   readonly message: string;
   readonly code: OrchestratorErrorCode;
@@ -25,6 +34,8 @@ export interface OperationFailure {
 
 export interface PipelineResult<Ctx = unknown> {
   readonly success: boolean;
+  /** The run's id; on a replay, the id of the run that produced the stored result. */
+  readonly runId: string;
   /** The context after the last operation that ran. */
   readonly data?: Ctx;
   readonly error?: PipelineError;
@@ -37,6 +48,8 @@ export interface PipelineResult<Ctx = unknown> {
   readonly attempts?: Record<string, number>;
   /** What became of each compensation, present only when some ran. */
   readonly compensation?: Record<string, CompensationOutcome>;
+  /** Present on a keyed run answered from the run store without running anything. */
+  readonly replayed?: true;
 }
 
 export type CompensationOutcome = 'done' | 'failed';

@@ -1,0 +1,100 @@
+import { InMemoryRunStore } from './in-memory-run-store.js';
+
+describe('InMemoryRunStore', () => {
+  let now: number;
+  let store: InMemoryRunStore;
+  beforeEach(() => {
+    now = 1_000_000;
+    store = new InMemoryRunStore(() => now);
+  });
+
+  it('gives a free key to the first holder, and tells the next who holds it', async () => {
+    expect(await store.claim('k', 'fp', 'run-a', 100)).toEqual({ status: 'claimed' });
+    expect(await store.claim('k', 'fp', 'run-b', 100)).toEqual({
+      status: 'running',
+      holder: 'run-a',
+      expiresAt: now + 100,
+    });
+  });
+
+  it('answers mismatch for another fingerprint, held or completed', async () => {
+    await store.claim('k', 'fp', 'run-a', 100);
+    expect(await store.claim('k', 'other', 'run-b', 100)).toEqual({ status: 'mismatch' });
+    await store.complete('k', 'run-a', { answer: 42 }, 1000);
+    expect(await store.claim('k', 'other', 'run-b', 100)).toEqual({ status: 'mismatch' });
+  });
+
+  it('answers a completed key with its result until the retention runs out, then frees it', async () => {
+    await store.claim('k', 'fp', 'run-a', 100);
+    expect(await store.complete('k', 'run-a', { answer: 42 }, 1000)).toBe(true);
+    now += 999;
+    expect(await store.claim('k', 'fp', 'run-b', 100)).toEqual({
+      status: 'completed',
+      result: { answer: 42 },
+    });
+    now += 1;
+    expect(await store.claim('k', 'fp', 'run-b', 100)).toEqual({ status: 'claimed' });
+  });
+
+  it('lets anyone take over a claim whose lease ran out, whatever its fingerprint', async () => {
+    await store.claim('k', 'fp', 'run-a', 100);
+    now += 100;
+    expect(await store.claim('k', 'other', 'run-b', 100)).toEqual({ status: 'claimed' });
+    // The old holder has lost it for good.
+    expect(await store.renew('k', 'run-a', 100)).toBe(false);
+    expect(await store.complete('k', 'run-a', 'late', 100)).toBe(false);
+    expect(await store.release('k', 'run-a')).toBe(false);
+    expect(await store.claim('k', 'other', 'run-c', 100)).toMatchObject({ holder: 'run-b' });
+  });
+
+  it('renews only a live claim of its holder', async () => {
+    await store.claim('k', 'fp', 'run-a', 100);
+    now += 90;
+    expect(await store.renew('k', 'run-b', 100)).toBe(false);
+    expect(await store.renew('k', 'run-a', 100)).toBe(true);
+    now += 90; // past the first lease, inside the renewed one
+    expect(await store.claim('k', 'fp', 'run-b', 100)).toMatchObject({ status: 'running' });
+    now += 10;
+    expect(await store.renew('k', 'run-a', 100)).toBe(false);
+  });
+
+  it('frees a released key at once, only for its holder', async () => {
+    await store.claim('k', 'fp', 'run-a', 100);
+    expect(await store.release('k', 'run-b')).toBe(false);
+    expect(await store.release('k', 'run-a')).toBe(true);
+    expect(await store.claim('k', 'other', 'run-b', 100)).toEqual({ status: 'claimed' });
+  });
+
+  it('lists claims whose lease ran out, oldest first, up to the limit, and nothing else', async () => {
+    await store.claim('late', 'fp1', 'run-1', 200);
+    await store.claim('early', 'fp2', 'run-2', 100);
+    await store.claim('live', 'fp3', 'run-3', 10_000);
+    await store.claim('done', 'fp4', 'run-4', 100);
+    await store.complete('done', 'run-4', 'ok', 50);
+    await store.claim('gone', 'fp5', 'run-5', 100);
+    await store.release('gone', 'run-5');
+    now += 300;
+    expect(await store.listExpired(now, 10)).toEqual([
+      { key: 'early', fingerprint: 'fp2', holder: 'run-2', expiresAt: 1_000_100 },
+      { key: 'late', fingerprint: 'fp1', holder: 'run-1', expiresAt: 1_000_200 },
+    ]);
+    expect(await store.listExpired(now, 1)).toHaveLength(1);
+    expect(await store.listExpired(1_000_150, 10)).toEqual([
+      expect.objectContaining({ key: 'early' }),
+    ]);
+  });
+
+  it('drops results past their retention as it grows, so memory stays bounded', async () => {
+    for (let i = 0; i < 5000; i++) {
+      await store.claim(`k${i}`, 'fp', 'run', 100);
+      await store.complete(`k${i}`, 'run', i, 10);
+      now += 1;
+    }
+    // Only what is still retained (10 ms of completions) plus one sweep's worth of slack.
+    expect(store.size).toBeLessThan(2100);
+    expect(await store.claim('k4999', 'fp', 'run', 100)).toEqual({
+      status: 'completed',
+      result: 4999,
+    });
+  });
+});

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson, runFingerprint } from './run-fingerprint.js';
+
+describe('run fingerprints', () => {
+  it('write JSON with keys sorted at every depth, arrays kept in order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: 'x' } })).toBe(
+      '{"a":{"c":"x","d":[3,{"y":2,"z":1}]},"b":1}',
+    );
+  });
+
+  it('follow JSON.stringify for undefined, functions, toJSON and primitives', () => {
+    const when = new Date('2024-01-02T03:04:05.000Z');
+    expect(canonicalJson({ u: undefined, f: () => 1, when, list: [undefined, null] })).toBe(
+      '{"list":[null,null],"when":"2024-01-02T03:04:05.000Z"}',
+    );
+    expect(canonicalJson('a"b')).toBe('"a\\"b"');
+    expect(canonicalJson(undefined)).toBe('null');
+  });
+
+  it('refuse a cycle with a TypeError, but not an object seen twice side by side', () => {
+    const shared = { x: 1 };
+    expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    expect(() => canonicalJson(loop)).toThrow(TypeError);
+  });
+
+  it('are the SHA-256 of the pipeline name and the canonical input', () => {
+    const expected = createHash('sha256').update('"orders"\n{"a":1,"b":2}').digest('hex');
+    expect(runFingerprint('orders', { b: 2, a: 1 })).toBe(expected);
+    expect(runFingerprint('orders', { a: 1, b: 2 })).toBe(expected);
+  });
+
+  it('differ when the pipeline or the input differs', () => {
+    const base = runFingerprint('orders', { a: 1 });
+    expect(runFingerprint('refunds', { a: 1 })).not.toBe(base);
+    expect(runFingerprint('orders', { a: 2 })).not.toBe(base);
+    expect(runFingerprint('orders', { a: '1' })).not.toBe(base);
+  });
+});
