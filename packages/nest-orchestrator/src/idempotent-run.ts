@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { idempotencySettings, type IdempotencySettings } from './idempotency.settings.js';
 import { RUN_STORE } from './orchestrator.constants.js';
@@ -52,40 +52,61 @@ function refusal<Ctx>(
   };
 }
 
-/** Keeps a claim alive while its run goes on; stops at the end or once the claim is lost. */
+/** A claim this process holds while its run goes on. */
+interface Held {
+  readonly runId: string;
+  readonly pipeline: string;
+}
+
+/**
+ * Keeps this process's claims alive while their runs go on: one timer for all of them, started
+ * with the first claim and left running (unref'd, idle when nothing is held) until the module
+ * is destroyed. A timer per run, or per busy spell, costs a run more than its claim does.
+ */
 class LeaseKeeper {
-  private readonly timer: ReturnType<typeof setInterval>;
+  private readonly held = new Map<string, Held>();
+  private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly store: RunStore,
-    private readonly key: string,
-    private readonly runId: string,
-    private readonly pipeline: string,
     private readonly settings: IdempotencySettings,
     private readonly logger: Logger,
-  ) {
-    this.timer = setInterval(() => this.renew(), settings.renewEveryMs);
-    // A pending renewal must never keep a process alive that has nothing else to do.
-    this.timer.unref();
+  ) {}
+
+  hold(key: string, runId: string, pipeline: string): void {
+    this.held.set(key, { runId, pipeline });
+    if (this.timer === undefined) {
+      this.timer = setInterval(() => this.renewAll(), this.settings.renewEveryMs);
+      // A pending renewal must never keep a process alive that has nothing else to do.
+      this.timer.unref();
+    }
+  }
+
+  /** Stops renewing `key` (its run ended); no-op when it was lost meanwhile. */
+  drop(key: string, runId: string): void {
+    if (this.held.get(key)?.runId === runId) this.held.delete(key);
   }
 
   stop(): void {
     clearInterval(this.timer);
+    this.timer = undefined;
   }
 
-  private renew(): void {
-    this.store.renew(this.key, this.runId, this.settings.leaseMs).then(
-      (held) => {
-        if (held) return;
-        this.stop();
-        this.logger.warn(messages.leaseLost(this.pipeline, this.runId));
-      },
-      (error: unknown) =>
-        this.logger.error(
-          messages.runStoreFailed('renew', this.pipeline, this.runId),
-          error instanceof Error ? error.stack : String(error),
-        ),
-    );
+  private renewAll(): void {
+    for (const [key, { runId, pipeline }] of this.held) {
+      this.store.renew(key, runId, this.settings.leaseMs).then(
+        (kept) => {
+          if (kept) return;
+          this.drop(key, runId);
+          this.logger.warn(messages.leaseLost(pipeline, runId));
+        },
+        (error: unknown) =>
+          this.logger.error(
+            messages.runStoreFailed('renew', pipeline, runId),
+            error instanceof Error ? error.stack : String(error),
+          ),
+      );
+    }
   }
 }
 
@@ -95,11 +116,12 @@ class LeaseKeeper {
  * `Orchestrator.run` hands a run here only when it has a key, so plain runs pay nothing.
  */
 @Injectable()
-export class IdempotentRunner {
+export class IdempotentRunner implements OnModuleDestroy {
   private readonly logger = new Logger('Orchestrator');
   private readonly settings: IdempotencySettings;
   /** Runs of this process by key, so concurrent calls share one run instead of refusing. */
   private readonly inFlight = new Map<string, Flight>();
+  private readonly leases: LeaseKeeper;
 
   constructor(
     private readonly runner: PipelineRunner,
@@ -107,6 +129,11 @@ export class IdempotentRunner {
     @Inject(ORCHESTRATOR_OPTIONS) options: OrchestratorModuleOptions,
   ) {
     this.settings = idempotencySettings(options.idempotency);
+    this.leases = new LeaseKeeper(store, this.settings, this.logger);
+  }
+
+  onModuleDestroy(): void {
+    this.leases.stop();
   }
 
   run<Ctx extends object>(
@@ -173,24 +200,17 @@ export class IdempotentRunner {
         return refusal(runId, 'IDEMPOTENCY_KEY_MISMATCH', messages.idempotencyKeyMismatch, started);
     }
 
-    const lease = new LeaseKeeper(
-      this.store,
-      storeKey,
-      runId,
-      pipeline,
-      this.settings,
-      this.logger,
-    );
+    this.leases.hold(storeKey, runId, pipeline);
     let result: PipelineResult<Ctx>;
     try {
       result = await this.runner.run(plan, input, options, runId);
     } catch (error) {
       // Only a bug gets here; the key must not stay held for a run that never answered.
-      lease.stop();
+      this.leases.drop(storeKey, runId);
       await this.store.release(storeKey, runId).catch(() => false);
       throw error;
     }
-    lease.stop();
+    this.leases.drop(storeKey, runId);
     // Awaited before answering, so a caller who got an answer finds the key settled on retry.
     try {
       if (!result.success && RELEASED_CODES.has(result.error!.code)) {
