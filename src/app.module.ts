@@ -1,18 +1,34 @@
 import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { IS_PUBLIC_KEY } from './auth/auth.constants.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
+import type { AppEnv } from './config/env.validation.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { OrchestratorMetricsModule } from 'nest-orchestrator/prometheus';
 import { OrchestratorModule } from 'nest-orchestrator';
 import { OrdersModule } from './orders/orders.module.js';
+import { PrismaRunStore } from './runs/prisma-run-store.js';
+import { RunsModule } from './runs/runs.module.js';
 
 @Module({
   imports: [
     AppConfigModule,
     DatabaseModule,
-    OrchestratorModule.forRoot({ defaultOperationTimeoutMs: 2_000 }),
+    // Idempotency keys live in the app's database, so they hold across instances.
+    OrchestratorModule.forRootAsync({
+      imports: [RunsModule],
+      inject: [PrismaRunStore, ConfigService],
+      useFactory: (runStore: PrismaRunStore, config: ConfigService<AppEnv, true>) => ({
+        defaultOperationTimeoutMs: 2_000,
+        runStore,
+        idempotency: {
+          leaseMs: config.get('IDEMPOTENCY_LEASE_MS', { infer: true }),
+          retainMs: config.get('IDEMPOTENCY_RETAIN_HOURS', { infer: true }) * 3_600_000,
+        },
+      }),
+    }),
     // /metrics is open to scrapers; set `auth` to guard it in production (README, Observability).
     OrchestratorMetricsModule.forRoot({ publicMetadata: { key: IS_PUBLIC_KEY, value: true } }),
     AuthModule,

@@ -31,6 +31,8 @@ describe('validateEnv', () => {
       AUTH_RATE_WINDOW: 60,
       BODY_LIMIT_BYTES: 102_400,
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      IDEMPOTENCY_RETAIN_HOURS: 24,
+      IDEMPOTENCY_LEASE_MS: 30_000,
     });
     expect(warnings).toEqual([]);
   });
@@ -117,6 +119,25 @@ describe('validateEnv', () => {
     }
     expect(() => validateEnv({ JWT_SECRET: secret, BODY_LIMIT_BYTES: '10' })).toThrow(
       'BODY_LIMIT_BYTES must be an integer between 1024 and 10485760 (got "10")',
+    );
+  });
+
+  it('reads the idempotency retention and lease, and refuses values outside their range', () => {
+    expect(
+      validateEnv({
+        JWT_SECRET: secret,
+        IDEMPOTENCY_RETAIN_HOURS: '48',
+        IDEMPOTENCY_LEASE_MS: '5000',
+      }),
+    ).toMatchObject({ IDEMPOTENCY_RETAIN_HOURS: 48, IDEMPOTENCY_LEASE_MS: 5000 });
+    expect(() =>
+      validateEnv({
+        JWT_SECRET: secret,
+        IDEMPOTENCY_RETAIN_HOURS: '0',
+        IDEMPOTENCY_LEASE_MS: '10',
+      }),
+    ).toThrow(
+      /IDEMPOTENCY_RETAIN_HOURS must be an integer between 1 and 8760 \(got "0"\)\n.*IDEMPOTENCY_LEASE_MS must be an integer between 1000 and 600000 \(got "10"\)/,
     );
   });
 

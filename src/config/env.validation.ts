@@ -30,6 +30,10 @@ export interface AppEnv {
   BODY_LIMIT_BYTES: number;
   /** How long SIGTERM waits for in-flight requests before giving up and exiting with 1. */
   SHUTDOWN_TIMEOUT_MS: number;
+  /** How long a completed `Idempotency-Key` answers with its stored result. */
+  IDEMPOTENCY_RETAIN_HOURS: number;
+  /** How long a keyed run holds its key without renewing (renewed every third of it). */
+  IDEMPOTENCY_LEASE_MS: number;
 }
 
 export const JWT_SECRET_MIN_LENGTH = 32;
@@ -174,6 +178,8 @@ export function validateEnv(raw: RawEnv): AppEnv {
     AUTH_RATE_WINDOW: duration('AUTH_RATE_WINDOW', '60s'),
     BODY_LIMIT_BYTES: number('BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024, true),
     SHUTDOWN_TIMEOUT_MS: number('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000, true),
+    IDEMPOTENCY_RETAIN_HOURS: number('IDEMPOTENCY_RETAIN_HOURS', 24, 1, 24 * 365, true),
+    IDEMPOTENCY_LEASE_MS: number('IDEMPOTENCY_LEASE_MS', 30_000, 1_000, 600_000, true),
   };
 
   if (problems.length > 0) {

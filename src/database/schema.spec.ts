@@ -22,6 +22,7 @@ describe('schema.prisma against prisma/migrations', () => {
   });
 
   beforeEach(async () => {
+    await prisma.runClaim.deleteMany();
     await prisma.stock.deleteMany();
     await prisma.orderItem.deleteMany();
     await prisma.order.deleteMany();
@@ -188,5 +189,31 @@ describe('schema.prisma against prisma/migrations', () => {
     ).rejects.toMatchObject({
       code: 'P2002',
     });
+  });
+
+  it('keeps run claims with a JSON result, a time zone-aware expiry and the index listExpired uses', async () => {
+    const expiresAt = new Date('2026-11-30T12:00:00.123Z');
+    const claim = await prisma.runClaim.create({
+      data: { key: 'idempotency:k', fingerprint: 'fp', holder: 'run-1', expiresAt },
+    });
+    expect(claim).toEqual({
+      key: 'idempotency:k',
+      fingerprint: 'fp',
+      holder: 'run-1',
+      completed: false,
+      result: null,
+      expiresAt,
+    });
+    const done = await prisma.runClaim.update({
+      where: { key: 'idempotency:k' },
+      data: { completed: true, result: { success: true, data: { ids: [1, 2] } } },
+    });
+    expect(done.result).toEqual({ success: true, data: { ids: [1, 2] } });
+    const indexes = await prisma.$queryRaw<{ indexname: string }[]>`
+      SELECT indexname FROM pg_indexes WHERE tablename = 'RunClaim'`;
+    expect(indexes.map((row) => row.indexname).sort()).toEqual([
+      'RunClaim_completed_expiresAt_idx',
+      'RunClaim_pkey',
+    ]);
   });
 });
