@@ -273,21 +273,23 @@ describe('idempotency leases', () => {
   it('renews the lease of a long run, so its key stays held, and stops at the end', async () => {
     const store = new InMemoryRunStore();
     const renew = jest.spyOn(store, 'renew');
-    const app = await boot({ runStore: store, idempotency: { leaseMs: 30 } });
-    const other = await boot({ runStore: store, idempotency: { leaseMs: 30 } });
+    // Leases long enough that a loaded machine's event-loop lag cannot cost one.
+    const app = await boot({ runStore: store, idempotency: { leaseMs: 300 } });
+    const other = await boot({ runStore: store, idempotency: { leaseMs: 300 } });
     try {
       const input: OrderCtx = { item: 'pen', mode: 'wait' };
       const first = app.get(Orchestrator).run(OrdersPipeline, input, { idempotencyKey: 'k' });
-      await sleep(100); // over three leases
+      await sleep(1000); // over three leases
+      // Bounded: had the lease been lost, this call would run the waiting pipeline itself.
       const busy = await other
         .get(Orchestrator)
-        .run(OrdersPipeline, input, { idempotencyKey: 'k' });
+        .run(OrdersPipeline, input, { idempotencyKey: 'k', timeoutMs: 2000 });
       expect(busy.error?.code).toBe('IDEMPOTENCY_IN_PROGRESS');
       expect(renew.mock.calls.length).toBeGreaterThanOrEqual(3);
       app.get(Orders).release();
       await first;
       const renewals = renew.mock.calls.length;
-      await sleep(40);
+      await sleep(400);
       expect(renew.mock.calls.length).toBe(renewals);
     } finally {
       app.get(Orders).release();
