@@ -1,6 +1,6 @@
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { fingerprintOf } from 'nest-orchestrator';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -30,21 +30,6 @@ export const IdempotencyKey = createParamDecorator(
 );
 
 /**
- * JSON with object keys sorted at every depth, so two bodies that differ only in key order
- * agree. Request bodies are parsed JSON: no cycles, no `toJSON`, nothing `undefined` inside.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const parts = Object.keys(record)
-    .sort()
-    .filter((key) => record[key] !== undefined)
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
-  return `{${parts.join(',')}}`;
-}
-
-/**
  * What a key is bound to: the user, the route (method and template), its path parameters (the
  * same key must not cancel another order) and the canonical body, as SHA-256 hex. The same key
  * sent with any of these changed is refused (422).
@@ -55,11 +40,5 @@ export function requestFingerprint(parts: {
   params?: Record<string, string>;
   body?: unknown;
 }): string {
-  const text = [
-    parts.userId,
-    parts.route,
-    canonicalJson(parts.params ?? {}),
-    canonicalJson(parts.body ?? null),
-  ];
-  return createHash('sha256').update(text.join('\n')).digest('hex');
+  return fingerprintOf({ params: {}, body: null, ...parts });
 }

@@ -83,7 +83,7 @@ function runOptions(
   customer: Customer,
   key: string | undefined,
   fingerprint: () => string,
-): RunOptions & { idempotencyKey?: string } {
+): RunOptions {
   const signal = requestSignal(reply);
   return key === undefined
     ? { signal }

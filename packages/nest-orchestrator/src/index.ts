@@ -35,3 +35,4 @@ export {
 } from './orchestrator.errors.js';
 export { OrchestratorModule } from './orchestrator.module.js';
 export { PipelineRegistry } from './pipeline.registry.js';
+export { fingerprintOf } from './run-fingerprint.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, runFingerprint } from './run-fingerprint.js';
+import { canonicalJson, fingerprintOf, runFingerprint } from './run-fingerprint.js';
 
 describe('run fingerprints', () => {
   it('write JSON with keys sorted at every depth, arrays kept in order', () => {
@@ -36,5 +36,18 @@ describe('run fingerprints', () => {
     expect(runFingerprint('refunds', { a: 1 })).not.toBe(base);
     expect(runFingerprint('orders', { a: 2 })).not.toBe(base);
     expect(runFingerprint('orders', { a: '1' })).not.toBe(base);
+  });
+
+  it('fingerprints any value by its canonical JSON, whatever the key order', () => {
+    const request = {
+      userId: 'u-1',
+      route: 'POST /orders',
+      body: { b: [1, { y: 2, x: 1 }], a: 'z' },
+    };
+    const same = { body: { a: 'z', b: [1, { x: 1, y: 2 }] }, route: 'POST /orders', userId: 'u-1' };
+
+    expect(fingerprintOf(request)).toMatch(/^[0-9a-f]{64}$/);
+    expect(fingerprintOf(same)).toBe(fingerprintOf(request));
+    expect(fingerprintOf({ ...request, userId: 'u-2' })).not.toBe(fingerprintOf(request));
   });
 });

@@ -39,3 +39,11 @@ function write(value: unknown, path: Set<object>): string | undefined {
 export function runFingerprint(pipeline: string, input: unknown): string {
   return hash('sha256', `${JSON.stringify(pipeline)}\n${canonicalJson(input)}`);
 }
+
+/**
+ * SHA-256 (hex) of `value`'s canonical JSON: a fingerprint of your own for `run()`, built from
+ * what a key must be reused with (the user, the route, the body), however its keys are ordered.
+ */
+export function fingerprintOf(value: unknown): string {
+  return hash('sha256', canonicalJson(value));
+}
