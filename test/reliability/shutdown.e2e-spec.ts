@@ -151,9 +151,11 @@ describe('the built app in production mode', () => {
     expect(inFlight.length).toBeGreaterThanOrEqual(WORKERS / 2);
     expect(firstRefusalAt).toBeGreaterThan(sigtermAt);
     expect(firstRefusalAt).toBeLessThan(Math.max(...inFlight.map((outcome) => outcome.finishedAt)));
-    // Failures without a response came only after SIGTERM, as refused or reset connections.
+    // Failures without a response came only after SIGTERM, as refused or reset connections. As
+    // above, a request sent in the last 50 ms may reach the listener after it closed: its
+    // connection is refused, which a client retries; it was never in flight.
     for (const failed of outcomes.filter((outcome) => outcome.error !== undefined)) {
-      expect(failed.startedAt).toBeGreaterThan(sigtermAt);
+      expect(failed.startedAt).toBeGreaterThan(sigtermAt - 50);
       expect(['ECONNREFUSED', 'ECONNRESET', 'socket hang up']).toContain(failed.error);
     }
 
