@@ -12,9 +12,13 @@ Options of dashboards:
   --out <dir>       Where grafana/ goes (default: the current folder)
   --app <host:port> Where the Prometheus of the compose file scrapes the app
                     (default: host.docker.internal:3000)
+  --boot            Start the app's providers instead of previewing the module (needs what they
+                    need, a database say), so OrchestratorModule.forRootAsync() options apply
   --check           Write nothing; exit 1 when grafana/ differs from what would be written
   --help            This text
 `,
+  asyncOptions:
+    'OrchestratorModule.forRootAsync(): its default timeouts and retries are unknown without running the factory, so they are left out; pass --boot to start the app and read them.',
   unknownCommand: (command: string) =>
     `Unknown command "${command}". Run \`nest-orchestrator --help\` for the commands.`,
   moduleMissing: (path: string) =>

@@ -11,6 +11,7 @@ export interface DashboardsOptions {
   readonly out: string;
   readonly appTarget?: string;
   readonly check: boolean;
+  readonly boot?: boolean;
 }
 
 /** Writes grafana/ from the app's pipelines (or, with `check`, only compares); the exit code. */
@@ -18,7 +19,11 @@ export async function dashboards(
   options: DashboardsOptions,
   say: (line: string) => void,
 ): Promise<number> {
-  const pipelines = await loadPipelines(options.module, options.exportName);
+  const pipelines = await loadPipelines(options.module, {
+    exportName: options.exportName,
+    boot: options.boot,
+    warn: (line) => say(`warning: ${line}`),
+  });
   if (pipelines.length === 0) throw new Error(cliMessages.noPipelines(resolve(options.module)));
   const files = grafanaFiles(pipelines, options.appTarget);
   const drift = await findDrift(options.out, files);

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { loadPipelines } from './load-pipelines.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/app.module.ts', import.meta.url));
+const asyncFixture = fileURLToPath(new URL('./fixtures/async-app.module.ts', import.meta.url));
 
 describe('loadPipelines', () => {
   it('reads the pipelines of a root module without instantiating any provider', async () => {
@@ -18,7 +19,7 @@ describe('loadPipelines', () => {
   });
 
   it('names the exports when the root module is not found', async () => {
-    await expect(loadPipelines(fixture, 'RootModule')).rejects.toThrow(
+    await expect(loadPipelines(fixture, { exportName: 'RootModule' })).rejects.toThrow(
       /exports no class named RootModule \(it exports .*AppModule.*\); name the root module with --export/,
     );
   });
@@ -26,6 +27,22 @@ describe('loadPipelines', () => {
   it('says to build first when the compiled module is missing', async () => {
     await expect(loadPipelines('dist/nowhere/app.module.js')).rejects.toThrow(
       /No compiled module at .*dist\/nowhere\/app\.module\.js\. Build the app first/,
+    );
+  });
+
+  it('says when forRootAsync() hides the module defaults, which --boot reads', async () => {
+    const warnings: string[] = [];
+    const [previewed] = await loadPipelines(asyncFixture, { warn: (line) => warnings.push(line) });
+    expect(previewed.operations[0].timeoutMs).toBeUndefined();
+    expect(warnings).toEqual([expect.stringContaining('pass --boot to start the app')]);
+
+    const [booted] = await loadPipelines(asyncFixture, { boot: true });
+    expect(booted.operations[0].timeoutMs).toBe(700);
+  });
+
+  it('with boot, really starts the providers', async () => {
+    await expect(loadPipelines(fixture, { boot: true })).rejects.toThrow(
+      /QuotesPipeline was instantiated|the fixture database was connected to/,
     );
   });
 });

@@ -8,6 +8,7 @@ import type { OrchestratorModuleOptions } from '../interfaces/orchestrator-optio
 import { ORCHESTRATOR_OPTIONS } from '../orchestrator.module-definition.js';
 import { buildPlan } from '../pipeline-plan.builder.js';
 import { PipelineMetadataAccessor } from '../pipeline-metadata.accessor.js';
+import { PipelineRegistry } from '../pipeline.registry.js';
 import { cliMessages } from './cli.messages.js';
 
 /** The exported class a compiled module file holds: `exportName`, else `AppModule`, else the only one. */
@@ -31,17 +32,48 @@ async function importRootModule(file: string, exportName?: string): Promise<Type
   return found[1] as Type<unknown>;
 }
 
+export interface LoadOptions {
+  /** The root module's export name (default `AppModule`, or the file's only class). */
+  readonly exportName?: string;
+  /**
+   * Start the application context instead of previewing it: providers are created (databases
+   * must be reachable), so options from a `forRootAsync()` factory apply too.
+   */
+  readonly boot?: boolean;
+  /** Told what the preview could not see. */
+  readonly warn?: (line: string) => void;
+}
+
 /**
- * The app's pipelines as the registry would list them, read from the compiled root module in
+ * The app's pipelines as the registry lists them. By default read from the compiled root module in
  * Nest's preview mode: modules are scanned, no provider is instantiated, so no database or other
  * service is needed. Options given to `OrchestratorModule.forRoot()` apply; those of a
- * `forRootAsync()` factory cannot be known without running it, so module defaults are left out.
+ * `forRootAsync()` factory cannot be known without running it (`boot` runs it).
  */
 export async function loadPipelines(
   file: string,
-  exportName?: string,
+  options: LoadOptions = {},
 ): Promise<readonly PipelineDefinition[]> {
-  const root = await importRootModule(file, exportName);
+  const root = await importRootModule(file, options.exportName);
+  return options.boot ? fromBootedApp(root) : fromPreview(root, options.warn);
+}
+
+async function fromBootedApp(root: Type<unknown>): Promise<readonly PipelineDefinition[]> {
+  const app = await NestFactory.createApplicationContext(root, {
+    logger: ['error'],
+    abortOnError: false,
+  });
+  try {
+    return app.get(PipelineRegistry, { strict: false }).list();
+  } finally {
+    await app.close();
+  }
+}
+
+async function fromPreview(
+  root: Type<unknown>,
+  warn: (line: string) => void = () => undefined,
+): Promise<readonly PipelineDefinition[]> {
   const app = await NestFactory.createApplicationContext(root, {
     preview: true,
     logger: false,
@@ -52,13 +84,16 @@ export async function loadPipelines(
     const accessor = new PipelineMetadataAccessor(new Reflector());
     const targets = new Set<Type<unknown>>();
     for (const module of app.get(ModulesContainer).values()) {
-      const configured: unknown = module.providers.get(ORCHESTRATOR_OPTIONS)?.instance;
+      const wrapper = module.providers.get(ORCHESTRATOR_OPTIONS);
+      const configured: unknown = wrapper?.instance;
       if (typeof configured === 'object' && configured !== null) {
         options = configured as OrchestratorModuleOptions;
+      } else if (wrapper !== undefined) {
+        warn(cliMessages.asyncOptions);
       }
-      for (const wrapper of [...module.providers.values(), ...module.controllers.values()]) {
-        const target = wrapper.metatype as Type<unknown> | null;
-        if (wrapper.inject || typeof target !== 'function') continue;
+      for (const provider of [...module.providers.values(), ...module.controllers.values()]) {
+        const target = provider.metatype as Type<unknown> | null;
+        if (provider.inject || typeof target !== 'function') continue;
         if (accessor.getPipelineMetadata(target) !== undefined) targets.add(target);
       }
     }

@@ -16,6 +16,7 @@ async function main(argv: readonly string[]): Promise<number> {
       out: { type: 'string', default: '.' },
       app: { type: 'string' },
       check: { type: 'boolean', default: false },
+      boot: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -32,6 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
       out: values.out,
       appTarget: values.app,
       check: values.check,
+      boot: values.boot,
     },
     (line) => process.stdout.write(`${line}\n`),
   );
