@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { messages } from './orchestrator.messages.js';
-import type { OperationRun } from './interfaces/operation-run.interface.js';
+import type { CompensationRun } from './interfaces/operation-run.interface.js';
 import type { OperationOutcome } from './interfaces/pipeline-result.interface.js';
 import type { PipelinePlan } from './pipeline-plan.js';
 import { isThenable, type Compensable } from './run-state.js';
@@ -22,18 +22,20 @@ export async function compensate(
   plan: PipelinePlan,
   entry: Compensable,
   runId: string,
+  recovery = false,
 ): Promise<CompensationReport> {
   const definition = entry.step.definition;
   const timeoutMs = definition.compensationTimeoutMs as number;
   const controller = new AbortController();
   const started = performance.now();
-  const run: OperationRun = {
+  const run: CompensationRun = {
     pipeline: plan.definition.name,
     operation: definition.name,
     runId,
     signal: controller.signal,
     deadline: performance.timeOrigin + started + timeoutMs,
     attempt: 1,
+    recovery,
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
   let outcome: OperationOutcome = 'success';

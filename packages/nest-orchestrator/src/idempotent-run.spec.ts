@@ -335,6 +335,10 @@ describe('idempotency options', () => {
     [{ runStore: {} }, /runStore is not a RunStore: it has no claim\(\) method/],
     [
       { runStore: { claim() {}, renew() {}, complete() {}, release() {} } },
+      /it has no record\(\) method/,
+    ],
+    [
+      { runStore: { claim() {}, renew() {}, record() {}, complete() {}, release() {} } },
       /it has no listExpired\(\) method/,
     ],
   ])('refuses %j at boot', async (options, message) => {

@@ -1,11 +1,10 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { idempotencySettings, type IdempotencySettings } from './idempotency.settings.js';
+import type { IdempotencySettings } from './idempotency.settings.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import { RUN_STORE } from './orchestrator.constants.js';
 import { messages } from './orchestrator.messages.js';
-import { ORCHESTRATOR_OPTIONS } from './orchestrator.module-definition.js';
 import type { RunOptions } from './interfaces/operation-run.interface.js';
-import type { OrchestratorModuleOptions } from './interfaces/orchestrator-options.interface.js';
 import type {
   IdempotencyErrorCode,
   PipelineResult,
@@ -26,7 +25,12 @@ export const IDEMPOTENCY_KEY_PREFIX = 'idempotency:';
  * Failures that say nothing about the request itself: a retry deserves a fresh run, so the key
  * is released. A refusal with the app's own code (VALIDATION, CONFLICT, ...) is an answer, kept.
  */
-const RELEASED_CODES: ReadonlySet<string> = new Set(['OPERATION_FAILED', 'TIMEOUT', 'ABORTED']);
+const RELEASED_CODES: ReadonlySet<string> = new Set([
+  'OPERATION_FAILED',
+  'TIMEOUT',
+  'ABORTED',
+  'RECOVERY_UNAVAILABLE',
+]);
 
 interface Flight {
   readonly fingerprint: string;
@@ -52,88 +56,24 @@ function refusal<Ctx>(
   };
 }
 
-/** A claim this process holds while its run goes on. */
-interface Held {
-  readonly runId: string;
-  readonly pipeline: string;
-}
-
-/**
- * Keeps this process's claims alive while their runs go on: one timer for all of them, started
- * with the first claim and left running (unref'd, idle when nothing is held) until the module
- * is destroyed. A timer per run, or per busy spell, costs a run more than its claim does.
- */
-class LeaseKeeper {
-  private readonly held = new Map<string, Held>();
-  private timer: ReturnType<typeof setInterval> | undefined;
-
-  constructor(
-    private readonly store: RunStore,
-    private readonly settings: IdempotencySettings,
-    private readonly logger: Logger,
-  ) {}
-
-  hold(key: string, runId: string, pipeline: string): void {
-    this.held.set(key, { runId, pipeline });
-    if (this.timer === undefined) {
-      this.timer = setInterval(() => this.renewAll(), this.settings.renewEveryMs);
-      // A pending renewal must never keep a process alive that has nothing else to do.
-      this.timer.unref();
-    }
-  }
-
-  /** Stops renewing `key` (its run ended); no-op when it was lost meanwhile. */
-  drop(key: string, runId: string): void {
-    if (this.held.get(key)?.runId === runId) this.held.delete(key);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  private renewAll(): void {
-    for (const [key, { runId, pipeline }] of this.held) {
-      this.store.renew(key, runId, this.settings.leaseMs).then(
-        (kept) => {
-          if (kept) return;
-          this.drop(key, runId);
-          this.logger.warn(messages.leaseLost(pipeline, runId));
-        },
-        (error: unknown) =>
-          this.logger.error(
-            messages.runStoreFailed('renew', pipeline, runId),
-            error instanceof Error ? error.stack : String(error),
-          ),
-      );
-    }
-  }
-}
-
 /**
  * Runs a pipeline at most once per idempotency key: single flight within this process, a claim
  * with a lease in the `RunStore` across processes, and the stored answer for a completed key.
  * `Orchestrator.run` hands a run here only when it has a key, so plain runs pay nothing.
  */
 @Injectable()
-export class IdempotentRunner implements OnModuleDestroy {
+export class IdempotentRunner {
   private readonly logger = new Logger('Orchestrator');
   private readonly settings: IdempotencySettings;
   /** Runs of this process by key, so concurrent calls share one run instead of refusing. */
   private readonly inFlight = new Map<string, Flight>();
-  private readonly leases: LeaseKeeper;
 
   constructor(
     private readonly runner: PipelineRunner,
     @Inject(RUN_STORE) private readonly store: RunStore,
-    @Inject(ORCHESTRATOR_OPTIONS) options: OrchestratorModuleOptions,
+    @Inject(LeaseKeeper) private readonly leases: LeaseKeeper,
   ) {
-    this.settings = idempotencySettings(options.idempotency);
-    this.leases = new LeaseKeeper(store, this.settings, this.logger);
-  }
-
-  onModuleDestroy(): void {
-    this.leases.stop();
+    this.settings = leases.settings;
   }
 
   run<Ctx extends object>(

@@ -65,6 +65,34 @@ describe('InMemoryRunStore', () => {
     expect(await store.claim('k', 'other', 'run-b', 100)).toEqual({ status: 'claimed' });
   });
 
+  it('records a payload only on a live claim of its holder, extending its lease', async () => {
+    await store.claim('k', 'fp', 'run-a', 100);
+    expect(await store.record('k', 'run-b', { step: 1 }, 100)).toBe(false);
+    now += 90;
+    expect(await store.record('k', 'run-a', { step: 1 }, 100)).toBe(true);
+    now += 90; // past the first lease, inside the one the record extended
+    expect(await store.claim('k', 'fp', 'run-b', 100)).toMatchObject({ status: 'running' });
+    now += 10;
+    expect(await store.record('k', 'run-a', { step: 2 }, 100)).toBe(false);
+    expect(await store.listExpired(now, 10)).toEqual([
+      { key: 'k', fingerprint: 'fp', holder: 'run-a', expiresAt: 1_000_190, payload: { step: 1 } },
+    ]);
+  });
+
+  it('starts every claim, a take-over included, with no payload', async () => {
+    await store.claim('k', 'fp', 'run-a', 100);
+    await store.record('k', 'run-a', { step: 1 }, 100);
+    now += 100;
+    expect(await store.claim('k', 'fp', 'run-b', 100)).toEqual({ status: 'claimed' });
+    now += 100;
+    expect(await store.listExpired(now, 10)).toEqual([
+      expect.objectContaining({ holder: 'run-b', payload: undefined }),
+    ]);
+    await store.claim('done', 'fp', 'run-c', 100);
+    expect(await store.complete('done', 'run-c', 'ok', 10)).toBe(true);
+    expect(await store.record('done', 'run-c', { step: 1 }, 100)).toBe(false);
+  });
+
   it('lists claims whose lease ran out, oldest first, up to the limit, and nothing else', async () => {
     await store.claim('late', 'fp1', 'run-1', 200);
     await store.claim('early', 'fp2', 'run-2', 100);
@@ -75,8 +103,20 @@ describe('InMemoryRunStore', () => {
     await store.release('gone', 'run-5');
     now += 300;
     expect(await store.listExpired(now, 10)).toEqual([
-      { key: 'early', fingerprint: 'fp2', holder: 'run-2', expiresAt: 1_000_100 },
-      { key: 'late', fingerprint: 'fp1', holder: 'run-1', expiresAt: 1_000_200 },
+      {
+        key: 'early',
+        fingerprint: 'fp2',
+        holder: 'run-2',
+        expiresAt: 1_000_100,
+        payload: undefined,
+      },
+      {
+        key: 'late',
+        fingerprint: 'fp1',
+        holder: 'run-1',
+        expiresAt: 1_000_200,
+        payload: undefined,
+      },
     ]);
     expect(await store.listExpired(now, 1)).toHaveLength(1);
     expect(await store.listExpired(1_000_150, 10)).toEqual([

@@ -7,6 +7,8 @@ interface Entry {
   /** End of the lease while running, end of the retention once completed. */
   expiresAt: number;
   result: unknown;
+  /** What the holder last recorded (crash-recovery records); reset by every claim. */
+  payload: unknown;
 }
 
 const CLAIMED: ClaimOutcome = Object.freeze({ status: 'claimed' });
@@ -16,7 +18,7 @@ const FIRST_SWEEP_AT = 1024;
 /**
  * The default `RunStore`: a Map in this process. Each method runs synchronously inside its
  * promise, so claims are atomic here; it does not protect a key across instances (use a shared
- * store for that). Results are kept by reference: treat replayed results as read-only.
+ * store for that). Results and payloads are kept by reference: treat what it hands back as read-only.
  */
 export class InMemoryRunStore implements RunStore {
   private readonly entries = new Map<string, Entry>();
@@ -49,6 +51,7 @@ export class InMemoryRunStore implements RunStore {
       completed: false,
       expiresAt: now + leaseMs,
       result: undefined,
+      payload: undefined,
     });
     if (this.entries.size >= this.sweepAt) this.sweep(now);
     return Promise.resolve(CLAIMED);
@@ -58,6 +61,15 @@ export class InMemoryRunStore implements RunStore {
     const now = this.now();
     const entry = this.held(key, holder);
     if (entry === undefined || entry.expiresAt <= now) return Promise.resolve(false);
+    entry.expiresAt = now + leaseMs;
+    return Promise.resolve(true);
+  }
+
+  record(key: string, holder: string, payload: unknown, leaseMs: number): Promise<boolean> {
+    const now = this.now();
+    const entry = this.held(key, holder);
+    if (entry === undefined || entry.expiresAt <= now) return Promise.resolve(false);
+    entry.payload = payload;
     entry.expiresAt = now + leaseMs;
     return Promise.resolve(true);
   }
@@ -86,6 +98,7 @@ export class InMemoryRunStore implements RunStore {
         fingerprint: entry.fingerprint,
         holder: entry.holder,
         expiresAt: entry.expiresAt,
+        payload: entry.payload,
       });
     }
     expired.sort((a, b) => a.expiresAt - b.expiresAt);

@@ -3,9 +3,14 @@ export { Pipeline } from './decorators/pipeline.decorator.js';
 export { PipelineObserver } from './decorators/pipeline-observer.decorator.js';
 export { InMemoryRunStore } from './in-memory-run-store.js';
 export type { IdempotencyOptions } from './interfaces/idempotency-options.interface.js';
-export type { OperationRun, RunOptions } from './interfaces/operation-run.interface.js';
+export type {
+  CompensationRun,
+  OperationRun,
+  RunOptions,
+} from './interfaces/operation-run.interface.js';
 export type { OrchestratorObserver } from './interfaces/orchestrator-observer.interface.js';
 export type { OrchestratorModuleOptions } from './interfaces/orchestrator-options.interface.js';
+export type { RecoveryOptions } from './interfaces/recovery-options.interface.js';
 export type {
   OperationDefinition,
   PipelineDefinition,
@@ -35,4 +40,5 @@ export {
 } from './orchestrator.errors.js';
 export { OrchestratorModule } from './orchestrator.module.js';
 export { PipelineRegistry } from './pipeline.registry.js';
+export { RecoverySweeper } from './recovery-sweeper.js';
 export { fingerprintOf } from './run-fingerprint.js';

@@ -64,6 +64,28 @@ export const messages = {
     'The run store could not be reached, so the run did not start; retry later.',
   runStoreFailed: (action: string, pipeline: string, runId: string) =>
     `Run store ${action} failed for pipeline ${pipeline} (run ${runId}); the key will be free again when its lease expires.`,
-  leaseLost: (pipeline: string, runId: string) =>
-    `Run ${runId} of ${pipeline} lost its idempotency lease (renewal refused): another caller may run the same key.`,
+  leaseLost: (key: string, pipeline: string, holder: string) =>
+    `${holder} (${pipeline}) lost its lease on "${key}" (renewal refused): another instance may act on it now.`,
+  recoveryUnavailable:
+    'The run store could not record what is about to be done, so the operation did not start; retry later.',
+  recordFailed: (pipeline: string, operation: string, runId: string) =>
+    `Could not record ${pipeline}.${operation} before it started, so it did not start (run ${runId}).`,
+  recordRefused: (status: string) =>
+    `The run store refused the recovery record (${status}): its lease was lost or taken over.`,
+  recordNotJson: 'The context cannot be recorded as JSON (a cycle or a BigInt?).',
+  recordNotCleared: (pipeline: string, runId: string) =>
+    `Could not clear the recovery record of run ${runId} (${pipeline}): if it is not cleared before its lease ends, a recovery sweep will run its compensations.`,
+  invalidRecoveryOptions: (value: unknown) =>
+    `OrchestratorModule recovery must be an object ({ intervalMs?, batchSize? }) or false, got ${String(value)}.`,
+  invalidRecoveryOption: (field: string, value: unknown, expected: string) =>
+    `OrchestratorModule recovery.${field} is invalid (${String(value)}): use ${expected}.`,
+  recoverySweepFailed: 'The recovery sweep failed; the next one tries again.',
+  recovered: (pipeline: string, runId: string, outcomes: string) =>
+    `Recovered run ${runId} of ${pipeline} after its process stopped: ${outcomes}.`,
+  recoveryNothingToUndo: (pipeline: string, runId: string) =>
+    `Recovery record of run ${runId} (${pipeline}) had no operation recorded yet: nothing to undo.`,
+  recoveryUnknownPipeline: (pipeline: string, runId: string, entries: string) =>
+    `Cannot recover run ${runId}: pipeline "${pipeline}" is not registered here; released its record, undo by hand: ${entries}`,
+  recoveryUnknownOperation: (pipeline: string, operation: string, runId: string, context: string) =>
+    `Cannot recover ${pipeline}.${operation} of run ${runId}: it has no compensation here any more; undo by hand, context ${context}`,
 };

@@ -9,6 +9,26 @@ import { PipelineMetadataAccessor } from './pipeline-metadata.accessor.js';
 import { PipelineRegistry } from './pipeline.registry.js';
 import { PipelineRunner } from './pipeline.runner.js';
 import { runStoreProvider } from './run-store.provider.js';
+import { CompensationJournal } from './compensation-journal.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { RecoverySweeper } from './recovery-sweeper.js';
+import {
+  RECOVERY_SETTINGS,
+  recoverySettingsProvider,
+  type RecoverySettings,
+} from './recovery.settings.js';
+import type { RunStore } from './interfaces/run-store.interface.js';
+
+/** With recovery on, the runner records compensable steps in the module's store. */
+function runnerFactory(
+  settings: RecoverySettings | false,
+  store: RunStore,
+  leases: LeaseKeeper,
+): PipelineRunner {
+  return new PipelineRunner(
+    settings === false ? undefined : new CompensationJournal(store, leases),
+  );
+}
 
 /**
  * `OrchestratorModule.forRoot(options)` or `.forRootAsync({ useFactory, inject })`, once in the
@@ -23,7 +43,14 @@ import { runStoreProvider } from './run-store.provider.js';
     Orchestrator,
     IdempotentRunner,
     runStoreProvider,
-    { provide: PipelineRunner, useFactory: () => new PipelineRunner() },
+    recoverySettingsProvider,
+    LeaseKeeper,
+    RecoverySweeper,
+    {
+      provide: PipelineRunner,
+      useFactory: runnerFactory,
+      inject: [RECOVERY_SETTINGS, RUN_STORE, LeaseKeeper],
+    },
   ],
   exports: [Orchestrator, PipelineRegistry, RUN_STORE],
 })

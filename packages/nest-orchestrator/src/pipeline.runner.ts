@@ -13,6 +13,7 @@ import type {
 } from './interfaces/pipeline-result.interface.js';
 import type { PipelinePlan, PlanStep } from './pipeline-plan.js';
 import { compensate, type CompensationReport } from './compensator.js';
+import { RunJournal, type CompensationJournal } from './compensation-journal.js';
 import { isRetryable, retryDelay } from './retry-policy.js';
 import type { RetryPolicy } from './interfaces/pipeline-definition.interface.js';
 import { nextRunId } from './run-id.js';
@@ -87,6 +88,9 @@ export class PipelineRunner {
   private observers: readonly OrchestratorObserver[] = [];
   private observed = false;
 
+  /** `journal` records compensable steps for crash recovery; without it, nothing is recorded. */
+  constructor(private readonly journal?: CompensationJournal) {}
+
   /** Sets who hears about runs; called once at boot, so the hot path reads a fixed array. */
   observe(observers: readonly OrchestratorObserver[]): void {
     this.observers = Object.freeze([...observers]);
@@ -140,6 +144,16 @@ export class PipelineRunner {
       const ownBudget = op.timeoutMs !== undefined;
       let stepOutcome: OperationOutcome = 'success';
       let thrown: unknown;
+      if (step.compensation !== undefined && this.journal !== undefined) {
+        const refused = await this.recordBefore(plan, step, context, state);
+        clock = performance.now();
+        if (refused !== undefined) {
+          outcome = 'failure';
+          failure = refused;
+          break;
+        }
+        if (state.interrupted !== undefined) break;
+      }
       const t0 = clock;
       if (ownBudget) state.operationDeadlineAt = t0 + (op.timeoutMs as number);
       try {
@@ -234,9 +248,13 @@ export class PipelineRunner {
       failure !== undefined && state.done !== undefined
         ? await this.compensateAll(plan, state.done, runId)
         : undefined;
+    // Cleared only once the compensations have run: a crash before then leaves it to a sweep.
+    if (state.journal !== undefined) await this.journal!.end(state.journal);
 
     const duration =
-      (interruptible || compensation !== undefined ? performance.now() : clock) - started;
+      (interruptible || compensation !== undefined || state.journal !== undefined
+        ? performance.now()
+        : clock) - started;
     if (durations !== undefined) metrics = collectMetrics(steps, durations);
     const result: PipelineResult<Ctx> =
       failure === undefined
@@ -291,6 +309,55 @@ export class PipelineRunner {
         if (!state.isCurrent(generation)) throw INTERRUPTED;
       }
     }
+  }
+
+  /**
+   * Records `step` for crash recovery before it starts; the error that ends the run when the
+   * store cannot record it. Not raced against the run's deadline: a store call bounds itself.
+   */
+  private async recordBefore(
+    plan: PipelinePlan,
+    step: PlanStep,
+    context: object,
+    state: RunState,
+  ): Promise<PipelineError | undefined> {
+    const pipeline = plan.definition.name;
+    const journal = (state.journal ??= new RunJournal(pipeline, state.runId));
+    try {
+      await this.journal!.before(journal, step.definition.name, context);
+      return undefined;
+    } catch (error) {
+      this.logger.error(
+        messages.recordFailed(pipeline, step.definition.name, state.runId),
+        error instanceof Error ? error.stack : String(error),
+      );
+      const name = step.definition.name;
+      return pipelineError(
+        name,
+        messages.recoveryUnavailable,
+        'RECOVERY_UNAVAILABLE',
+        undefined,
+        error,
+      );
+    }
+  }
+
+  /**
+   * Runs a crashed run's compensations, last first, with the contexts it recorded and
+   * `run.recovery` set; observers hear `onRecoveryEnd` (not `onCompensationEnd`).
+   */
+  async recover(
+    plan: PipelinePlan,
+    entries: readonly Compensable[],
+    runId: string,
+  ): Promise<CompensationReport[]> {
+    const reports: CompensationReport[] = [];
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const report = await compensate(plan, entries[i], runId, true);
+      reports.push(report);
+      if (this.observed) this.notifyRecoveryEnd(plan, report, runId);
+    }
+    return reports;
   }
 
   /** Undoes the succeeded steps, last first; a failing undo is recorded and the rest still run. */
@@ -425,6 +492,23 @@ export class PipelineRunner {
         );
       } catch (error) {
         this.observerFailed('onCompensationEnd', observer, error);
+      }
+    }
+  }
+
+  private notifyRecoveryEnd(plan: PipelinePlan, report: CompensationReport, runId: string): void {
+    for (const observer of this.observers) {
+      try {
+        observer.onRecoveryEnd?.(
+          plan.definition,
+          report.entry.step.definition,
+          report.outcome,
+          report.durationMs,
+          report.error,
+          runId,
+        );
+      } catch (error) {
+        this.observerFailed('onRecoveryEnd', observer, error);
       }
     }
   }

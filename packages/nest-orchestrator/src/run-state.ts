@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { messages } from './orchestrator.messages.js';
 import type { OperationRun } from './interfaces/operation-run.interface.js';
+import type { RunJournal } from './compensation-journal.js';
 import type { PlanStep } from './pipeline-plan.js';
 
 /** Rejection value that tells an interrupted wait apart from an operation's own error. */
@@ -35,6 +36,8 @@ export class RunState {
   attempts = 1;
   /** Steps to undo if the run fails; created on the first compensable success. */
   done: Compensable[] | undefined;
+  /** What the run recorded for crash recovery; created before its first compensable operation. */
+  journal: RunJournal | undefined;
   /** Bumped when an operation ends, so a retry loop left behind knows to stop. */
   generation = 0;
   retryTimer: ReturnType<typeof setTimeout> | undefined;

@@ -7,7 +7,7 @@ import { ORCHESTRATOR_OPTIONS } from './orchestrator.module-definition.js';
 import type { OrchestratorModuleOptions } from './interfaces/orchestrator-options.interface.js';
 import type { RunStore } from './interfaces/run-store.interface.js';
 
-const METHODS = ['claim', 'renew', 'complete', 'release', 'listExpired'] as const;
+const METHODS = ['claim', 'renew', 'record', 'complete', 'release', 'listExpired'] as const;
 
 /** The store from the options, checked at boot, or one in-memory store for this module. */
 export function runStoreFrom(options: OrchestratorModuleOptions): RunStore {

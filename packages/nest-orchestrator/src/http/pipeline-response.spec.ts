@@ -52,6 +52,7 @@ describe('pipeline responses', () => {
     ['IDEMPOTENCY_IN_PROGRESS', 409],
     ['IDEMPOTENCY_KEY_MISMATCH', 422],
     ['IDEMPOTENCY_UNAVAILABLE', 503],
+    ['RECOVERY_UNAVAILABLE', 503],
     ['OPERATION_FAILED', 500],
     ['SOMETHING_NEW', 500],
   ])('maps %s to HTTP %i', (code, status) => {

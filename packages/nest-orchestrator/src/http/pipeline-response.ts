@@ -14,6 +14,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   IDEMPOTENCY_IN_PROGRESS: 409,
   IDEMPOTENCY_KEY_MISMATCH: 422,
   IDEMPOTENCY_UNAVAILABLE: 503,
+  // The run store could not record a compensable step, so it did not start (README "Crash-safe compensation").
+  RECOVERY_UNAVAILABLE: 503,
 };
 
 /** Codes whose messages come from our own code and are safe to show a client. */

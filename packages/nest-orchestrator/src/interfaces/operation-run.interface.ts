@@ -15,6 +15,15 @@ export interface OperationRun {
   readonly attempt: number;
 }
 
+/** Second argument of a compensation. */
+export interface CompensationRun extends OperationRun {
+  /**
+   * True when a recovery sweep runs it for a run whose process stopped: the context is the one
+   * recorded as the operation started, and the operation may never have happened.
+   */
+  readonly recovery: boolean;
+}
+
 export interface RunOptions {
   /** Ends the run as `aborted` when it fires (e.g. the HTTP client went away). */
   signal?: AbortSignal;

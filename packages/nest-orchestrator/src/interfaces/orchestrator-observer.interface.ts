@@ -35,6 +35,18 @@ export interface OrchestratorObserver {
     error: unknown,
     runId: string,
   ): void;
+  /**
+   * A recovery sweep ran the compensation of `operation` for run `runId`, whose process stopped
+   * mid-run (README "Crash-safe compensation"); `outcome` is success, failure or timeout.
+   */
+  onRecoveryEnd?(
+    pipeline: PipelineDefinition,
+    operation: OperationDefinition,
+    outcome: OperationOutcome,
+    durationMs: number,
+    error: unknown,
+    runId: string,
+  ): void;
   onRunEnd?(
     pipeline: PipelineDefinition,
     outcome: OperationOutcome,

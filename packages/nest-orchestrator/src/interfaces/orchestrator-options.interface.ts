@@ -1,5 +1,6 @@
 import type { OrchestratorObserver } from './orchestrator-observer.interface.js';
 import type { IdempotencyOptions } from './idempotency-options.interface.js';
+import type { RecoveryOptions } from './recovery-options.interface.js';
 import type { RetryOptions } from './pipeline-options.interface.js';
 import type { RunStore } from './run-store.interface.js';
 
@@ -19,6 +20,12 @@ export interface OrchestratorModuleOptions {
    * Build a shared one with `forRootAsync({ inject, useFactory })`; it is injectable as `RUN_STORE`.
    */
   runStore?: RunStore;
-  /** Lease and retention of idempotency keys. */
+  /** Lease and retention of idempotency keys; the lease also bounds recovery records. */
   idempotency?: IdempotencyOptions;
+  /**
+   * Crash-safe compensation: runs of pipelines with compensations record what they are about to
+   * do in `runStore`, and a sweep (at boot, then every `intervalMs`) undoes what crashed runs
+   * left. `false` turns both off: compensations then run only in the process that failed.
+   */
+  recovery?: RecoveryOptions | false;
 }

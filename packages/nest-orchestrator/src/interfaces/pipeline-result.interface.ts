@@ -3,7 +3,12 @@ export type OperationOutcome = 'success' | 'failure' | 'timeout' | 'aborted';
 
 /** Error codes the runner itself produces; operations may use their own via `OperationError`. */
 export type OrchestratorErrorCode =
-  'OPERATION_FAILED' | 'TIMEOUT' | 'ABORTED' | IdempotencyErrorCode | (string & {});
+  | 'OPERATION_FAILED'
+  | 'TIMEOUT'
+  | 'ABORTED'
+  | 'RECOVERY_UNAVAILABLE'
+  | IdempotencyErrorCode
+  | (string & {});
 
 /**
  * Answers of a keyed run that ran nothing: the key is held by a run elsewhere, was used with

@@ -16,10 +16,12 @@ export interface ExpiredClaim {
   readonly holder: string;
   /** When the lease ended, in ms since the epoch. */
   readonly expiresAt: number;
+  /** What the holder last stored with `record`; `undefined` (or `null` from a database) if never. */
+  readonly payload: unknown;
 }
 
 /**
- * Claims with a lease, shared by idempotency keys and (later) crash-recovery records. Every key
+ * Claims with a lease, shared by idempotency keys and crash-recovery records. Every key
  * is `running` (held by one holder until `expiresAt`), `completed` (a stored result, kept for
  * `retainMs`) or absent. A running claim whose lease has expired counts as absent for `claim`:
  * anyone may take it over, whatever its fingerprint. Times are ms since the epoch, on the store's
@@ -49,6 +51,13 @@ export interface RunStore {
    * (another holder took it over after the lease ran out); the result is then not stored.
    */
   complete(key: string, holder: string, result: unknown, retainMs: number): Promise<boolean>;
+
+  /**
+   * Stores `payload` (JSON-serialisable) on `holder`'s live claim of `key` and extends its lease
+   * to now + `leaseMs`. False if `holder` no longer holds it. One atomic statement in a database.
+   * A claim (or a take-over of an expired one) starts with no payload.
+   */
+  record(key: string, holder: string, payload: unknown, leaseMs: number): Promise<boolean>;
 
   /** Drops `holder`'s running claim on `key`, so the next `claim` runs again. False if not held. */
   release(key: string, holder: string): Promise<boolean>;

@@ -23,6 +23,7 @@ export const METRIC_NAMES = {
   pipelinesInFlight: 'orchestrator_pipelines_in_flight',
   operationRetries: 'orchestrator_operation_retries_total',
   compensations: 'orchestrator_compensations_total',
+  recoveries: 'orchestrator_recoveries_total',
   httpRequestDuration: 'http_request_duration_seconds',
 } as const;
 
@@ -32,7 +33,10 @@ export const OUTCOMES = ['success', 'failure', 'timeout', 'aborted'] as const;
 /** `reason` label values of a failure; `REASONS[i - 1]` belongs to `OUTCOMES[i]`. */
 export const REASONS = ['error', 'timeout', 'aborted'] as const;
 
-/** Outcome label values of a compensation, a prefix of `OUTCOMES`: an undo is never aborted. */
+/**
+ * Outcome label values of a compensation, a prefix of `OUTCOMES`: an undo is never aborted. A
+ * recovery (a compensation run by the sweep after a crash) has the same outcomes.
+ */
 export const COMPENSATION_OUTCOMES = ['success', 'failure', 'timeout'] as const;
 
 /** Route label of requests no route matched, so raw URLs never become label values. */

@@ -20,6 +20,8 @@ export interface OperationSeries {
    * when the operation has no compensation.
    */
   readonly compensations: Int32Array;
+  /** `orchestrator_recoveries_total` slot per outcome, like `compensations`. */
+  readonly recoveries: Int32Array;
 }
 
 export interface PipelineSeries {
@@ -44,6 +46,7 @@ export class OrchestratorMetrics implements OnModuleDestroy {
   readonly pipelinesInFlight: AccumulatedGauge;
   readonly operationRetries: AccumulatedCounter;
   readonly compensations: AccumulatedCounter;
+  readonly recoveries: AccumulatedCounter;
 
   constructor(
     private readonly registry: AnyRegistry,
@@ -81,6 +84,11 @@ export class OrchestratorMetrics implements OnModuleDestroy {
       help: 'Compensations run to undo an operation after its run failed, by outcome (success, failure, timeout).',
       labelNames: ['pipeline', 'operation', 'outcome'],
     });
+    this.recoveries = new AccumulatedCounter({
+      name: METRIC_NAMES.recoveries,
+      help: 'Compensations run by the recovery sweep for runs whose process stopped mid-run, by outcome (success, failure, timeout).',
+      labelNames: ['pipeline', 'operation', 'outcome'],
+    });
     this.register();
   }
 
@@ -101,12 +109,13 @@ export class OrchestratorMetrics implements OnModuleDestroy {
   }
 
   /**
-   * Retry and compensation series exist only for operations with a retry policy or a
+   * Retry, compensation and recovery series exist only for operations with a retry policy or a
    * compensation: anywhere else they could never move, and would only add cardinality.
    */
   trackOperation(pipeline: PipelineDefinition, operation: OperationDefinition): OperationSeries {
     const labels = [pipeline.name, operation.name];
     const critical = String(operation.critical);
+    const compensable = operation.compensate !== undefined;
     return {
       definition: operation,
       duration: Int32Array.from(OUTCOMES, (outcome) =>
@@ -116,12 +125,16 @@ export class OrchestratorMetrics implements OnModuleDestroy {
         this.operationFailures.series([...labels, critical, reason]),
       ),
       retries: operation.retry === undefined ? -1 : this.operationRetries.series(labels),
-      compensations:
-        operation.compensate === undefined
-          ? NONE
-          : Int32Array.from(COMPENSATION_OUTCOMES, (outcome) =>
-              this.compensations.series([...labels, outcome]),
-            ),
+      compensations: compensable
+        ? Int32Array.from(COMPENSATION_OUTCOMES, (outcome) =>
+            this.compensations.series([...labels, outcome]),
+          )
+        : NONE,
+      recoveries: compensable
+        ? Int32Array.from(COMPENSATION_OUTCOMES, (outcome) =>
+            this.recoveries.series([...labels, outcome]),
+          )
+        : NONE,
     };
   }
 
@@ -150,6 +163,7 @@ export class OrchestratorMetrics implements OnModuleDestroy {
       this.pipelinesInFlight,
       this.operationRetries,
       this.compensations,
+      this.recoveries,
     ];
   }
 }

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import {
+  InMemoryRunStore,
   Operation,
   Orchestrator,
   OrchestratorModule,
@@ -23,6 +24,8 @@ import {
   REASONS,
 } from './metrics.constants.js';
 import { OrchestratorMetricsModule } from './orchestrator-metrics.module.js';
+import { COMPENSATION_KEY_PREFIX } from '../compensation-journal.js';
+import { RecoverySweeper } from '../recovery-sweeper.js';
 import { checkMetrics } from '../../../../test/support/promtool.js';
 
 interface CheckoutContext {
@@ -135,6 +138,14 @@ class ReferenceObserver implements OrchestratorObserver {
     labelNames: ['pipeline', 'operation', 'outcome'],
     registers: [this.registry],
   });
+  private readonly recoveries = new Counter({
+    name: METRIC_NAMES.recoveries,
+    help: 'Compensations run by the recovery sweep for runs whose process stopped mid-run, by outcome (success, failure, timeout).',
+    labelNames: ['pipeline', 'operation', 'outcome'],
+    registers: [this.registry],
+  });
+  /** Recovery hooks heard, so the spec knows when the boot sweep is over. */
+  recovered = 0;
 
   /** Zero series in the order the metrics module creates them, so the lines come out alike. */
   zero(pipelines: readonly PipelineDefinition[]): void {
@@ -149,6 +160,8 @@ class ReferenceObserver implements OrchestratorObserver {
         if (op.compensate !== undefined) {
           for (const outcome of COMPENSATION_OUTCOMES)
             this.compensations.inc({ pipeline: p.name, operation: op.name, outcome }, 0);
+          for (const outcome of COMPENSATION_OUTCOMES)
+            this.recoveries.inc({ pipeline: p.name, operation: op.name, outcome }, 0);
         }
       }
       for (const outcome of OUTCOMES) this.pipelineDuration.zero({ pipeline: p.name, outcome });
@@ -183,6 +196,11 @@ class ReferenceObserver implements OrchestratorObserver {
 
   onCompensationEnd(p: PipelineDefinition, op: OperationDefinition, outcome: OperationOutcome) {
     this.compensations.inc({ pipeline: p.name, operation: op.name, outcome });
+  }
+
+  onRecoveryEnd(p: PipelineDefinition, op: OperationDefinition, outcome: OperationOutcome) {
+    this.recoveries.inc({ pipeline: p.name, operation: op.name, outcome });
+    this.recovered++;
   }
 
   onRunEnd(
@@ -221,9 +239,10 @@ describe('PrometheusObserver in a real app', () => {
   beforeAll(async () => {
     registry = new Registry();
     reference = new ReferenceObserver();
+    const runStore = new InMemoryRunStore();
     const moduleRef = await Test.createTestingModule({
       imports: [
-        OrchestratorModule.forRoot({ logFailures: false, observers: [reference] }),
+        OrchestratorModule.forRoot({ logFailures: false, observers: [reference], runStore }),
         OrchestratorMetricsModule.forRoot({ registry }),
       ],
       providers: [CheckoutPipeline, TransferPipeline, RefundPipeline],
@@ -233,6 +252,27 @@ describe('PrometheusObserver in a real app', () => {
     });
     await app.listen(0, '127.0.0.1');
     reference.zero(app.get(PipelineRegistry).list());
+    // A transfer whose process died after `hold` started: a sweep undoes it.
+    const crashed = `${COMPENSATION_KEY_PREFIX}crashed-1`;
+    await runStore.claim(crashed, 'transfer', 'crashed-1', 1);
+    await runStore.record(
+      crashed,
+      'crashed-1',
+      {
+        pipeline: 'transfer',
+        entries: [
+          { operation: 'debit', context: { sendFailures: 0 } },
+          { operation: 'hold', context: { sendFailures: 0, holdUndo: 'fail' } },
+        ],
+      },
+      1,
+    );
+    await sleep(5);
+    // Until the boot sweep (which found nothing) has let go of the sweep lease.
+    const sweeper = app.get(RecoverySweeper);
+    for (let tries = 0; reference.recovered < 2 && tries < 200; tries++) {
+      if ((await sweeper.sweep()) === 0) await sleep(5);
+    }
 
     const orchestrator = app.get(Orchestrator);
     const run = (input: CheckoutContext, options?: { signal?: AbortSignal; timeoutMs?: number }) =>
@@ -338,6 +378,18 @@ describe('PrometheusObserver in a real app', () => {
     expect(compensations('hold')).toEqual([0, 1, 1]);
   });
 
+  it('counts the compensations a recovery sweep ran, by outcome', () => {
+    const recoveries = (operation: string) =>
+      COMPENSATION_OUTCOMES.map((outcome) =>
+        samples.get(key(METRIC_NAMES.recoveries, { pipeline: 'transfer', operation, outcome })),
+      );
+    expect(recoveries('debit')).toEqual([1, 0, 0]);
+    expect(recoveries('hold')).toEqual([0, 1, 0]);
+    expect(
+      [...samples.keys()].filter((line) => line.startsWith(`${METRIC_NAMES.recoveries}{`)),
+    ).toHaveLength(6);
+  });
+
   it('has retry and compensation series only for operations with a policy or an undo', () => {
     const operationsOf = (name: string) =>
       [...samples.keys()]
@@ -375,6 +427,7 @@ describe('PrometheusObserver in a real app', () => {
       METRIC_NAMES.pipelinesInFlight,
       METRIC_NAMES.operationRetries,
       METRIC_NAMES.compensations,
+      METRIC_NAMES.recoveries,
     ]) {
       const ours = await registry.getSingleMetricAsString(name);
       expect(ours).toBe(await reference.registry.getSingleMetricAsString(name));
@@ -394,7 +447,7 @@ describe('PrometheusObserver in a real app', () => {
         .filter((name) => registry.getSingleMetric(name) !== undefined)
         .map((name) => registry.getSingleMetricAsString(name)),
     );
-    expect(ours).toHaveLength(7);
+    expect(ours).toHaveLength(8);
     expect(await checkMetrics(`${ours.join('\n\n')}\n`, { allow: [] })).toEqual({
       ok: true,
       exitCode: 0,

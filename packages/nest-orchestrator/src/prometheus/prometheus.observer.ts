@@ -20,7 +20,7 @@ function outcomeIndex(outcome: OperationOutcome): number {
 }
 
 /**
- * Records every run, operation, retry and compensation into `OrchestratorMetrics`. Each hook
+ * Records every run, operation, retry, compensation and recovery into `OrchestratorMetrics`. Each hook
  * finds its series from the definition object (a Map hit, then an array index by `order`) and
  * bumps typed arrays: no label objects, strings or prom-client calls on the run's hot path.
  */
@@ -70,6 +70,15 @@ export class PrometheusObserver implements OrchestratorObserver, OnApplicationBo
     // `aborted` is not an outcome of a compensation; its index is past the end and is skipped.
     const slot = this.slotsOf(pipeline, operation).compensations[outcomeIndex(outcome)];
     if (slot !== undefined) this.metrics.compensations.inc(slot);
+  }
+
+  onRecoveryEnd(
+    pipeline: PipelineDefinition,
+    operation: OperationDefinition,
+    outcome: OperationOutcome,
+  ): void {
+    const slot = this.slotsOf(pipeline, operation).recoveries[outcomeIndex(outcome)];
+    if (slot !== undefined) this.metrics.recoveries.inc(slot);
   }
 
   onRunEnd(
