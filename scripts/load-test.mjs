@@ -1,11 +1,15 @@
 // `npm run test:load`: the built app under autocannon on 127.0.0.1 (50 connections, 20 s,
 // every connection placing an order then reading it back), after a short warm-up. Fails unless
 // every response is a 2xx with no connection errors, and RSS and heap-after-GC in the last
-// quarter of the run stay within a small margin of the first quarter. Prints the figures.
+// quarter of the run stay within a small margin of the first quarter. Then clients that give up
+// and retry with an Idempotency-Key: fails unless every key made exactly one order. Prints the
+// figures.
 //
-// Knobs (env): LOAD_CONNECTIONS (50), LOAD_DURATION_S (20), LOAD_WARMUP_S (5).
+// Knobs (env): LOAD_CONNECTIONS (50), LOAD_DURATION_S (20), LOAD_WARMUP_S (5),
+// LOAD_RETRY_KEYS (200).
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +20,8 @@ import { buildAppCopy } from './build-app-copy.mjs';
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 50);
 const DURATION_S = Number(process.env.LOAD_DURATION_S ?? 20);
 const WARMUP_S = Number(process.env.LOAD_WARMUP_S ?? 5);
+const RETRY_KEYS = Number(process.env.LOAD_RETRY_KEYS ?? 200);
+const RETRY_CLIENTS = 20;
 // Last quarter vs first quarter (medians): at most this much growth, relative plus absolute.
 const LIMITS = {
   heapUsed: { ratio: 1.1, slackBytes: 4 * 2 ** 20 },
@@ -126,6 +132,102 @@ function cannon(baseUrl, token, durationS) {
   });
 }
 
+/**
+ * Clients that time out and retry: each key is first sent with a client timeout of 0 to 40 ms
+ * (the server may or may not have run it when the client gives up), then retried until it gets
+ * its 201, waiting out a 409 (still running). Every answer for a key must name the same order,
+ * and the customer must end up with exactly one order per key.
+ */
+async function retryWithKeys(baseUrl) {
+  const registered = await post(baseUrl, '/auth/register', {
+    email: `load-retry-${randomUUID()}@example.com`,
+    password: 'correct horse battery staple',
+  });
+  if (registered.status !== 201) throw new Error(`register: ${registered.status}`);
+  const token = registered.body.accessToken;
+  const order = JSON.stringify({
+    items: [{ sku: 'SKU-1001', quantity: 1, unitPriceCents: 1999 }],
+    totalCents: 1999,
+  });
+  // One connection per request (no keep-alive); giving up destroys it, as a client timing out.
+  const send = (key, giveUpAfterMs) =>
+    new Promise((resolve, reject) => {
+      const request = http.request(`${baseUrl}/orders`, {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(order),
+          authorization: `Bearer ${token}`,
+          'idempotency-key': key,
+        },
+      });
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode,
+            replayed: response.headers['idempotent-replayed'] === 'true',
+            body: JSON.parse(text),
+          }),
+        );
+        response.on('error', reject);
+      });
+      request.on('error', reject);
+      if (giveUpAfterMs !== undefined) {
+        setTimeout(() => request.destroy(new Error('gave up')), giveUpAfterMs);
+      }
+      request.end(order);
+    });
+  // replayed: a retry found the given-up request had run to the end, and got its answer.
+  const stats = {
+    sent: 0,
+    gaveUp: 0,
+    inProgress: 0,
+    replayed: 0,
+    unexpected: 0,
+    inconsistent: 0,
+  };
+  const keys = Array.from({ length: RETRY_KEYS }, () => randomUUID());
+  let next = 0;
+  const client = async () => {
+    while (next < keys.length) {
+      const key = keys[next++];
+      stats.sent++;
+      await send(key, Math.floor(Math.random() * 40)).catch(() => {
+        stats.gaveUp++;
+      });
+      const ids = new Set();
+      for (let attempt = 0; ids.size === 0 && attempt < 100; attempt++) {
+        stats.sent++;
+        const answer = await send(key);
+        if (answer.status === 201) {
+          ids.add(answer.body.data.id);
+          if (answer.replayed) stats.replayed++;
+        } else if (answer.status === 409) {
+          stats.inProgress++;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        } else {
+          stats.unexpected++;
+          break;
+        }
+      }
+      // One more retry after the answer: the same order again, replayed.
+      const replay = await send(key);
+      if (replay.status !== 201 || !replay.replayed || !ids.has(replay.body.data?.id)) {
+        stats.inconsistent++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: RETRY_CLIENTS }, client));
+  const listed = await fetch(`${baseUrl}/orders?pageSize=1`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const { total } = (await listed.json()).data;
+  return { ...stats, keys: keys.length, orders: total };
+}
+
 function checkFlat(name, first, last) {
   const { ratio, slackBytes } = LIMITS[name];
   const limit = first * ratio + slackBytes;
@@ -172,6 +274,11 @@ async function main() {
     const result = await run;
     clearInterval(sampler);
 
+    console.log(
+      `load test: ${RETRY_KEYS} orders by ${RETRY_CLIENTS} clients that give up and retry with an Idempotency-Key`,
+    );
+    const retried = await retryWithKeys(app.baseUrl);
+
     app.child.kill('SIGTERM');
     const exit = await app.exited;
 
@@ -198,6 +305,11 @@ async function main() {
       {
         ok: (byStatus[201] ?? 0) > 0 && (byStatus[200] ?? 0) > 0,
         line: `by status: ${JSON.stringify(byStatus)}`,
+      },
+      {
+        ok:
+          retried.orders === retried.keys && retried.unexpected === 0 && retried.inconsistent === 0,
+        line: `retries with keys: ${retried.keys} keys, ${retried.orders} orders (${retried.sent} requests, ${retried.gaveUp} given up, ${retried.inProgress} in progress, ${retried.replayed} replayed, ${retried.unexpected} unexpected, ${retried.inconsistent} replays naming another order)`,
       },
       ...memory,
       { ok: exit.code === 0, line: `exit after SIGTERM: ${JSON.stringify(exit)}` },

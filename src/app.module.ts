@@ -16,7 +16,8 @@ import { RunsModule } from './runs/runs.module.js';
   imports: [
     AppConfigModule,
     DatabaseModule,
-    // Idempotency keys live in the app's database, so they hold across instances.
+    // Idempotency keys and recovery records live in the app's database, so they hold across
+    // instances and survive a crash: any instance's sweep undoes what a killed one left.
     OrchestratorModule.forRootAsync({
       imports: [RunsModule],
       inject: [PrismaRunStore, ConfigService],
@@ -27,6 +28,7 @@ import { RunsModule } from './runs/runs.module.js';
           leaseMs: config.get('IDEMPOTENCY_LEASE_MS', { infer: true }),
           retainMs: config.get('IDEMPOTENCY_RETAIN_HOURS', { infer: true }) * 3_600_000,
         },
+        recovery: { intervalMs: config.get('RECOVERY_INTERVAL_MS', { infer: true }) },
       }),
     }),
     // /metrics is open to scrapers; set `auth` to guard it in production (README, Observability).

@@ -33,6 +33,8 @@ describe('validateEnv', () => {
       SHUTDOWN_TIMEOUT_MS: 10_000,
       IDEMPOTENCY_RETAIN_HOURS: 24,
       IDEMPOTENCY_LEASE_MS: 30_000,
+      RECOVERY_INTERVAL_MS: 60_000,
+      ORDERS_CREATE_DELAY_MS: 0,
     });
     expect(warnings).toEqual([]);
   });
@@ -138,6 +140,31 @@ describe('validateEnv', () => {
       }),
     ).toThrow(
       /IDEMPOTENCY_RETAIN_HOURS must be an integer between 1 and 8760 \(got "0"\)\n.*IDEMPOTENCY_LEASE_MS must be an integer between 1000 and 600000 \(got "10"\)/,
+    );
+  });
+
+  it('reads the recovery sweep interval, and refuses values outside its range', () => {
+    expect(validateEnv({ JWT_SECRET: secret, RECOVERY_INTERVAL_MS: '500' })).toMatchObject({
+      RECOVERY_INTERVAL_MS: 500,
+    });
+    expect(() => validateEnv({ JWT_SECRET: secret, RECOVERY_INTERVAL_MS: '50' })).toThrow(
+      'RECOVERY_INTERVAL_MS must be an integer between 100 and 3600000 (got "50")',
+    );
+  });
+
+  it('takes the test-only create delay outside production and refuses it in production', () => {
+    expect(validateEnv({ JWT_SECRET: secret, ORDERS_CREATE_DELAY_MS: '800' })).toMatchObject({
+      ORDERS_CREATE_DELAY_MS: 800,
+    });
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'k7Qp2xVb9LmZr4TnW8yHc3JdF6sGa1Ue',
+    };
+    expect(validateEnv({ ...production, ORDERS_CREATE_DELAY_MS: '0' })).toMatchObject({
+      ORDERS_CREATE_DELAY_MS: 0,
+    });
+    expect(() => validateEnv({ ...production, ORDERS_CREATE_DELAY_MS: '800' })).toThrow(
+      'ORDERS_CREATE_DELAY_MS is a test knob and must not be set in production',
     );
   });
 

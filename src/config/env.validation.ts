@@ -32,8 +32,15 @@ export interface AppEnv {
   SHUTDOWN_TIMEOUT_MS: number;
   /** How long a completed `Idempotency-Key` answers with its stored result. */
   IDEMPOTENCY_RETAIN_HOURS: number;
-  /** How long a keyed run holds its key without renewing (renewed every third of it). */
+  /**
+   * How long a keyed run holds its key, and a run with compensations its recovery record,
+   * without renewing (renewed every third of it): a crashed run is recovered after at most this.
+   */
   IDEMPOTENCY_LEASE_MS: number;
+  /** Time between two recovery sweeps of this instance (one also runs at boot). */
+  RECOVERY_INTERVAL_MS: number;
+  /** Test only, refused in production: `create` waits this long before writing the order. */
+  ORDERS_CREATE_DELAY_MS: number;
 }
 
 export const JWT_SECRET_MIN_LENGTH = 32;
@@ -180,7 +187,12 @@ export function validateEnv(raw: RawEnv): AppEnv {
     SHUTDOWN_TIMEOUT_MS: number('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000, true),
     IDEMPOTENCY_RETAIN_HOURS: number('IDEMPOTENCY_RETAIN_HOURS', 24, 1, 24 * 365, true),
     IDEMPOTENCY_LEASE_MS: number('IDEMPOTENCY_LEASE_MS', 30_000, 1_000, 600_000, true),
+    RECOVERY_INTERVAL_MS: number('RECOVERY_INTERVAL_MS', 60_000, 100, 3_600_000, true),
+    ORDERS_CREATE_DELAY_MS: number('ORDERS_CREATE_DELAY_MS', 0, 0, 1_500, true),
   };
+  if (production && env.ORDERS_CREATE_DELAY_MS > 0) {
+    problems.push('ORDERS_CREATE_DELAY_MS is a test knob and must not be set in production');
+  }
 
   if (problems.length > 0) {
     throw new Error(`Invalid environment:\n  - ${problems.join('\n  - ')}`);

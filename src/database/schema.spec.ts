@@ -23,6 +23,7 @@ describe('schema.prisma against prisma/migrations', () => {
 
   beforeEach(async () => {
     await prisma.runClaim.deleteMany();
+    await prisma.stockReservation.deleteMany();
     await prisma.stock.deleteMany();
     await prisma.orderItem.deleteMany();
     await prisma.order.deleteMany();
@@ -202,6 +203,7 @@ describe('schema.prisma against prisma/migrations', () => {
       holder: 'run-1',
       completed: false,
       result: null,
+      payload: null,
       expiresAt,
     });
     const done = await prisma.runClaim.update({
@@ -209,11 +211,41 @@ describe('schema.prisma against prisma/migrations', () => {
       data: { completed: true, result: { success: true, data: { ids: [1, 2] } } },
     });
     expect(done.result).toEqual({ success: true, data: { ids: [1, 2] } });
+    const recorded = await prisma.runClaim.update({
+      where: { key: 'idempotency:k' },
+      data: { payload: { pipeline: 'create-order', entries: [{ operation: 'reserve' }] } },
+    });
+    expect(recorded.payload).toEqual({
+      pipeline: 'create-order',
+      entries: [{ operation: 'reserve' }],
+    });
     const indexes = await prisma.$queryRaw<{ indexname: string }[]>`
       SELECT indexname FROM pg_indexes WHERE tablename = 'RunClaim'`;
     expect(indexes.map((row) => row.indexname).sort()).toEqual([
       'RunClaim_completed_expiresAt_idx',
       'RunClaim_pkey',
     ]);
+  });
+
+  it('keeps one stock reservation row per run and SKU, with its creation time', async () => {
+    const reservation = await prisma.stockReservation.create({
+      data: { runId: 'run-1', sku: 'BOOK-1', quantity: 2 },
+    });
+    expect(reservation).toEqual({
+      runId: 'run-1',
+      sku: 'BOOK-1',
+      quantity: 2,
+      createdAt: expect.any(Date),
+    });
+    await prisma.stockReservation.create({ data: { runId: 'run-1', sku: 'PEN-7', quantity: 1 } });
+    await expect(
+      prisma.stockReservation.create({ data: { runId: 'run-1', sku: 'BOOK-1', quantity: 1 } }),
+    ).rejects.toMatchObject({ code: 'P2002' });
+    expect(await prisma.stockReservation.deleteMany({ where: { runId: 'run-1' } })).toEqual({
+      count: 2,
+    });
+    const indexes = await prisma.$queryRaw<{ indexname: string }[]>`
+      SELECT indexname FROM pg_indexes WHERE tablename = 'StockReservation'`;
+    expect(indexes.map((row) => row.indexname)).toEqual(['StockReservation_pkey']);
   });
 });

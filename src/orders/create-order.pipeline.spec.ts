@@ -4,7 +4,7 @@ import { CreateOrderPipeline } from './create-order.pipeline.js';
 import { OrderAnalytics } from './order-analytics.service.js';
 import type { OrderNotifier } from './notifier/order-notifier.js';
 import type { OrderView } from './order.types.js';
-import type { OrdersRepository } from './orders.repository.js';
+import { StockReservationLostError, type OrdersRepository } from './orders.repository.js';
 import type { StockRepository } from './stock.repository.js';
 
 const order: OrderView = {
@@ -33,12 +33,16 @@ function pipelineWith(
     ...overrides.repository,
   } as OrdersRepository;
   const notifier = { orderCreated: async () => undefined, ...overrides.notifier } as OrderNotifier;
-  const released: unknown[] = [];
+  const reserved: unknown[][] = [];
+  const released: string[] = [];
   const stock = {
-    reserve: async (items: { sku: string; quantity: number }[]) =>
-      items.map(({ sku, quantity }) => ({ sku, quantity })),
-    release: async (reservation: unknown) => {
-      released.push(reservation);
+    reserve: async (...args: [string, { sku: string; quantity: number }[], AbortSignal]) => {
+      reserved.push(args);
+      return args[1].map(({ sku, quantity }) => ({ sku, quantity }));
+    },
+    release: async (runId: string) => {
+      released.push(runId);
+      return [];
     },
     ...overrides.stock,
   } as StockRepository;
@@ -46,6 +50,7 @@ function pipelineWith(
     pipeline: new CreateOrderPipeline(repository, notifier, analytics, stock),
     analytics,
     created,
+    reserved,
     released,
   };
 }
@@ -124,28 +129,64 @@ describe('CreateOrderPipeline', () => {
   });
 
   describe('reserve', () => {
-    it('records what it took from stock, for the compensation to give back', async () => {
-      const { pipeline } = pipelineWith();
+    it('takes the stock under the run id and keeps what it took in the context', async () => {
+      const { pipeline, reserved } = pipelineWith();
       const result = await runOperation(pipeline, 'reserve', context());
       expect(result.data?.reservation).toEqual([
         { sku: 'SKU-1001', quantity: 2 },
         { sku: 'SKU-2002', quantity: 1 },
       ]);
+      expect(reserved).toEqual([[result.runId, context().items, expect.any(AbortSignal)]]);
     });
 
-    it('releaseStock gives back exactly the reservation', async () => {
+    it('releaseStock releases by run id: what the database holds, not what the context says', async () => {
       const { pipeline, released } = pipelineWith();
-      await pipeline.releaseStock(context({ reservation: [{ sku: 'SKU-1001', quantity: 2 }] }));
-      expect(released).toEqual([[{ sku: 'SKU-1001', quantity: 2 }]]);
+      await pipeline.releaseStock(context({ reservation: [{ sku: 'SKU-1001', quantity: 2 }] }), {
+        pipeline: 'create-order',
+        operation: 'reserve',
+        runId: 'run-42',
+        signal: new AbortController().signal,
+        deadline: undefined,
+        attempt: 1,
+        recovery: true,
+      });
+      expect(released).toEqual(['run-42']);
     });
   });
 
   describe('create', () => {
-    it('writes the order for the authenticated customer with the computed total', async () => {
+    it("writes the order with the computed total, consuming the run's reservation", async () => {
       const { pipeline, created } = pipelineWith();
-      const result = await runOperation(pipeline, 'create', context({ totalCents: 4498 }));
+      const reservation = [{ sku: 'SKU-1001', quantity: 2 }];
+      const result = await runOperation(
+        pipeline,
+        'create',
+        context({ totalCents: 4498, reservation }),
+      );
       expect(result.data?.order).toBe(order);
-      expect(created).toEqual([['customer-1', 4498, context().items, expect.any(AbortSignal)]]);
+      expect(created).toEqual([
+        [
+          'customer-1',
+          4498,
+          context().items,
+          { runId: result.runId, reservation },
+          expect.any(AbortSignal),
+        ],
+      ]);
+    });
+
+    it('refuses with CONFLICT when the reservation was released before the write', async () => {
+      const { pipeline } = pipelineWith({
+        repository: {
+          create: () => Promise.reject(new StockReservationLostError('run-1')),
+        },
+      });
+      const result = await runOperation(pipeline, 'create', context({ totalCents: 4498 }));
+      expect(result.error).toMatchObject({
+        operation: 'create',
+        code: 'CONFLICT',
+        message: 'the reserved stock was released: place the order again',
+      });
     });
 
     it('writes nothing once the client has gone', async () => {

@@ -1,10 +1,17 @@
-import { Inject } from '@nestjs/common';
-import { Operation, OperationError, Pipeline, type OperationRun } from 'nest-orchestrator';
+import { Inject, Optional } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  Operation,
+  OperationError,
+  Pipeline,
+  type CompensationRun,
+  type OperationRun,
+} from 'nest-orchestrator';
 import type { CreateOrderContext } from './create-order.context.js';
 import { OrderAnalytics } from './order-analytics.service.js';
 import { ORDER_NOTIFIER, type OrderNotifier } from './notifier/order-notifier.js';
-import { NOTIFY_TIMEOUT_MS, ORDER_LIMITS } from './orders.constants.js';
-import { OrdersRepository } from './orders.repository.js';
+import { NOTIFY_TIMEOUT_MS, ORDER_LIMITS, ORDERS_CREATE_DELAY_MS } from './orders.constants.js';
+import { OrdersRepository, StockReservationLostError } from './orders.repository.js';
 import { StockRepository } from './stock.repository.js';
 
 function refuse(message: string, details?: unknown): never {
@@ -22,6 +29,9 @@ export class CreateOrderPipeline {
     @Inject(ORDER_NOTIFIER) private readonly notifier: OrderNotifier,
     private readonly analytics: OrderAnalytics,
     private readonly stock: StockRepository,
+    // Test only (ORDERS_CREATE_DELAY_MS, refused in production): widens the window between
+    // `reserve` and `create`, where a crash strands stock, so the recovery proof can hit it.
+    @Optional() @Inject(ORDERS_CREATE_DELAY_MS) private readonly createDelayMs = 0,
   ) {}
 
   /** Business rules on top of the DTO's shape checks; the total is always computed here. */
@@ -65,25 +75,39 @@ export class CreateOrderPipeline {
     return { totalCents };
   }
 
-  /** Takes tracked stock before writing the order; undone by `releaseStock` if a later critical step fails. */
+  /**
+   * Takes tracked stock before writing the order, recorded under the run id; undone by
+   * `releaseStock` if a later critical step fails, or by a recovery sweep if the process dies.
+   */
   @Operation({ compensate: 'releaseStock' })
   async reserve(ctx: CreateOrderContext, run: OperationRun): Promise<Partial<CreateOrderContext>> {
     run.signal.throwIfAborted();
-    return { reservation: await this.stock.reserve(ctx.items, run.signal) };
+    return { reservation: await this.stock.reserve(run.runId, ctx.items, run.signal) };
   }
 
   @Operation()
   async create(ctx: CreateOrderContext, run: OperationRun): Promise<Partial<CreateOrderContext>> {
     // A client that went away before the write gets no order.
     run.signal.throwIfAborted();
-    return {
-      order: await this.orders.create(
+    if (this.createDelayMs > 0) await sleep(this.createDelayMs, undefined, { signal: run.signal });
+    try {
+      const order = await this.orders.create(
         ctx.customerId,
         ctx.totalCents as number,
         ctx.items,
+        { runId: run.runId, reservation: ctx.reservation ?? [] },
         run.signal,
-      ),
-    };
+      );
+      return { order };
+    } catch (error) {
+      if (error instanceof StockReservationLostError) {
+        throw new OperationError(
+          'CONFLICT',
+          'the reserved stock was released: place the order again',
+        );
+      }
+      throw error;
+    }
   }
 
   @Operation({ critical: false, timeoutMs: NOTIFY_TIMEOUT_MS })
@@ -91,9 +115,14 @@ export class CreateOrderPipeline {
     await this.notifier.orderCreated(ctx.customerId, ctx.order!, run.signal);
   }
 
-  /** Compensation of `reserve`, not an operation: runs only when the order was not created. */
-  async releaseStock(ctx: CreateOrderContext): Promise<void> {
-    await this.stock.release(ctx.reservation ?? []);
+  /**
+   * Compensation of `reserve`, not an operation: runs when the order was not created, in this
+   * process or, after a crash, in a recovery sweep (`run.recovery`) with the recorded context.
+   * Exact and idempotent: it gives back what the database says this run still holds, so a
+   * second release, a run that never reserved or one whose order exists gives nothing back.
+   */
+  async releaseStock(_ctx: CreateOrderContext, run: CompensationRun): Promise<void> {
+    await this.stock.release(run.runId);
   }
 
   @Operation(false)

@@ -8,3 +8,6 @@ export const ORDER_LIMITS = {
 } as const;
 
 export const NOTIFY_TIMEOUT_MS = 200;
+
+/** Injection token of the test-only delay before `create` writes (env ORDERS_CREATE_DELAY_MS). */
+export const ORDERS_CREATE_DELAY_MS = Symbol('ORDERS_CREATE_DELAY_MS');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
 import type { OrderItemInput, OrderStatus, OrderView } from './order.types.js';
+import type { StockReservation } from './stock.repository.js';
 
 const withItems = {
   items: { select: { sku: true, quantity: true, unitPriceCents: true }, orderBy: { sku: 'asc' } },
@@ -26,6 +27,14 @@ function toView(row: OrderRow): OrderView {
   };
 }
 
+/** The run's reserved stock was given back before its order could be written. */
+export class StockReservationLostError extends Error {
+  constructor(readonly runId: string) {
+    super(`the stock reserved by run ${runId} was released before its order was written`);
+    this.name = 'StockReservationLostError';
+  }
+}
+
 /** Orders in the database, always scoped to their customer. */
 @Injectable()
 export class OrdersRepository {
@@ -34,14 +43,23 @@ export class OrdersRepository {
   /**
    * Order and items in one transaction, so a failure leaves neither. A run aborted meanwhile
    * (client gone, timeout) rolls it back: the runner has already given the stock back.
+   *
+   * The same transaction consumes the run's stock reservation: once the order exists, releasing
+   * the run (a recovery after a crash) gives nothing back. If the reservation is no longer all
+   * there, it was released meanwhile (the run's lease ran out and a sweep compensated it), so
+   * the order is refused rather than written without its stock.
    */
   async create(
     customerId: string,
     totalCents: number,
     items: OrderItemInput[],
+    reserved: { runId: string; reservation: readonly StockReservation[] },
     signal?: AbortSignal,
   ): Promise<OrderView> {
     const row = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.stockReservation.deleteMany({ where: { runId: reserved.runId } });
+      if (count !== reserved.reservation.length)
+        throw new StockReservationLostError(reserved.runId);
       const created = await tx.order.create({
         data: { customerId, totalCents, items: { create: items } },
         include: withItems,

@@ -147,6 +147,57 @@ describe('PrismaRunStore', () => {
     expect(await row('k')).toMatchObject({ holder: 'run-2', completed: false, result: null });
   });
 
+  it('records a payload on a live claim for its holder only, extending the lease', async () => {
+    const payload = {
+      pipeline: 'create-order',
+      entries: [{ operation: 'reserve', context: { customerId: 'c-1', items: [{ sku: 'A' }] } }],
+    };
+    await store.claim('compensation:run-1', 'fp', 'run-1', 1_000);
+    const first = (await row('compensation:run-1'))!.expiresAt.getTime();
+
+    await expect(store.record('compensation:run-1', 'run-2', { wrong: true }, LEASE)).resolves.toBe(
+      false,
+    );
+    await expect(store.record('compensation:run-1', 'run-1', payload, LEASE)).resolves.toBe(true);
+    const stored = await row('compensation:run-1');
+    expect(stored).toMatchObject({ holder: 'run-1', completed: false, payload });
+    expect(stored!.expiresAt.getTime()).toBeGreaterThan(first + LEASE - 5_000);
+    await expect(store.record('missing', 'run-1', payload, LEASE)).resolves.toBe(false);
+
+    await store.complete('compensation:run-1', 'run-1', { done: true }, DAY);
+    await expect(store.record('compensation:run-1', 'run-1', { late: true }, LEASE)).resolves.toBe(
+      false,
+    );
+    expect(await row('compensation:run-1')).toMatchObject({ payload });
+  });
+
+  it('refuses to record on a lease that already ran out: the sweep may be acting on it', async () => {
+    await store.claim('k', 'fp', 'run-1', 30);
+    await store.record('k', 'run-1', { step: 1 }, 30);
+    await sleep(80);
+
+    await expect(store.record('k', 'run-1', { step: 2 }, LEASE)).resolves.toBe(false);
+    expect(await row('k')).toMatchObject({ payload: { step: 1 } });
+  });
+
+  it('lists an expired claim with what its holder recorded, and a take-over starts it empty', async () => {
+    await store.claim('recorded', 'fp', 'crashed', LEASE);
+    await store.record('recorded', 'crashed', { entries: [{ operation: 'reserve' }] }, 20);
+    await store.claim('bare', 'fp', 'crashed-too', 20);
+    await sleep(60);
+
+    const expired = await store.listExpired(Date.now(), 10);
+    expect(expired.map(({ key, payload }) => ({ key, payload }))).toEqual([
+      { key: 'recorded', payload: { entries: [{ operation: 'reserve' }] } },
+      { key: 'bare', payload: undefined },
+    ]);
+
+    await expect(store.claim('recorded', 'fp', 'sweeper', LEASE)).resolves.toEqual({
+      status: 'claimed',
+    });
+    expect(await row('recorded')).toMatchObject({ holder: 'sweeper', payload: null });
+  });
+
   it('lists running claims whose lease ended by `now`, oldest first, up to `limit`', async () => {
     await store.claim('a', 'fp-a', 'run-a', 20);
     await sleep(30);

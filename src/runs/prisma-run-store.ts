@@ -45,14 +45,16 @@ export class PrismaRunStore implements RunStore {
       // version, so of many concurrent claims of one key exactly one inserts or takes over the
       // row; the others return no row. Only a lease or a retention that has run out is taken.
       const taken = await this.prisma.$queryRaw<{ claimed: number }[]>`
-        INSERT INTO "RunClaim" ("key", "fingerprint", "holder", "completed", "result", "expiresAt")
-        VALUES (${key}, ${fingerprint}, ${holder}, false, NULL,
+        INSERT INTO "RunClaim"
+          ("key", "fingerprint", "holder", "completed", "result", "payload", "expiresAt")
+        VALUES (${key}, ${fingerprint}, ${holder}, false, NULL, NULL,
                 now() + ${leaseMs}::float8 * interval '1 millisecond')
         ON CONFLICT ("key") DO UPDATE SET
           "fingerprint" = EXCLUDED."fingerprint",
           "holder" = EXCLUDED."holder",
           "completed" = false,
           "result" = NULL,
+          "payload" = NULL,
           "expiresAt" = EXCLUDED."expiresAt"
         WHERE "RunClaim"."expiresAt" <= now()
         RETURNING 1 AS claimed`;
@@ -79,6 +81,19 @@ export class PrismaRunStore implements RunStore {
     return updated === 1;
   }
 
+  /**
+   * Stores `payload` (JSON-serialisable, kept as jsonb) on `holder`'s live claim and extends its
+   * lease, in one statement: a holder that lost its lease records nothing.
+   */
+  async record(key: string, holder: string, payload: unknown, leaseMs: number): Promise<boolean> {
+    const updated = await this.prisma.$executeRaw`
+      UPDATE "RunClaim"
+      SET "payload" = ${JSON.stringify(payload) ?? 'null'}::jsonb,
+          "expiresAt" = now() + ${leaseMs}::float8 * interval '1 millisecond'
+      WHERE "key" = ${key} AND "holder" = ${holder} AND NOT "completed" AND "expiresAt" > now()`;
+    return updated === 1;
+  }
+
   async complete(key: string, holder: string, result: unknown, retainMs: number): Promise<boolean> {
     // JSON text cast to jsonb: what a replay gets back is the result's JSON form.
     const updated = await this.prisma.$executeRaw`
@@ -99,9 +114,11 @@ export class PrismaRunStore implements RunStore {
 
   async listExpired(now: number, limit: number): Promise<ExpiredClaim[]> {
     const rows = await this.prisma.$queryRaw<
-      Array<Pick<ClaimRow, 'fingerprint' | 'holder' | 'expiresAt'> & { key: string }>
+      Array<
+        Pick<ClaimRow, 'fingerprint' | 'holder' | 'expiresAt'> & { key: string; payload: unknown }
+      >
     >`
-      SELECT "key", "fingerprint", "holder", "expiresAt"
+      SELECT "key", "fingerprint", "holder", "payload", "expiresAt"
       FROM "RunClaim"
       WHERE NOT "completed" AND "expiresAt" <= ${new Date(now)}
       ORDER BY "expiresAt"
@@ -111,6 +128,8 @@ export class PrismaRunStore implements RunStore {
       fingerprint: row.fingerprint,
       holder: row.holder,
       expiresAt: row.expiresAt.getTime(),
+      // A claim that recorded nothing reads as `undefined`, as the in-memory store gives it.
+      payload: row.payload ?? undefined,
     }));
   }
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "RunClaim" ADD COLUMN "payload" JSONB;
