@@ -12,7 +12,10 @@ export default {
   ],
   // Says once when the PostgreSQL run is skipped (no TEST_DATABASE_URL).
   globalSetup: '<rootDir>/test/support/global-setup.ts',
-  testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  // `*.pg-e2e-spec.ts` need a PostgreSQL server shared by several processes: only with one.
+  testRegex: process.env.TEST_DATABASE_URL
+    ? '.*\\.(spec|e2e-spec|pg-e2e-spec)\\.ts$'
+    : '.*\\.(spec|e2e-spec)\\.ts$',
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {

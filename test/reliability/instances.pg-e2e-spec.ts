@@ -12,19 +12,14 @@ import {
 import { rawRequest, type RawResponse } from './support/raw-http.js';
 
 // Two built app processes on one PostgreSQL database, as two instances behind a load balancer.
-// Embedded PGlite belongs to one process, so there is nothing to share without a server.
-const onPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL) {
-  process.stdout.write(
-    'instances.e2e-spec: skipped, two instances need a shared PostgreSQL (TEST_DATABASE_URL).\n',
-  );
-}
+// Embedded PGlite belongs to one process, so there is nothing to share without a server: Jest
+// picks up `*.pg-e2e-spec.ts` files only when TEST_DATABASE_URL is set (jest.config.js).
 
 const SKU = 'SKU-TWICE';
 const STOCK = 50;
 const body = { items: [{ sku: SKU, quantity: 3, unitPriceCents: 700 }], totalCents: 2100 };
 
-onPostgres('two instances on one PostgreSQL database', () => {
+describe('two instances on one PostgreSQL database', () => {
   let copy: AppCopy;
   let database: TestDatabase;
   const apps: RunningApp[] = [];
