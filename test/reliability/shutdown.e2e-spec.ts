@@ -37,6 +37,8 @@ interface Outcome {
   finishedAt: number;
   status?: number;
   orderId?: string;
+  /** The error code of a non-201 answer, so a failure says which refusal it was. */
+  code?: string;
   /** ECONNREFUSED, ECONNRESET...: the request got no HTTP response. */
   error?: string;
 }
@@ -98,6 +100,7 @@ describe('the built app in production mode', () => {
             finishedAt: performance.now(),
             status: response.status,
             orderId: response.body?.data?.id,
+            code: response.body?.error?.code ?? response.body?.code,
           });
           if (response.status !== 201) return;
         } catch (error) {
@@ -141,21 +144,22 @@ describe('the built app in production mode', () => {
       (outcome) => outcome.startedAt < sigtermAt && outcome.finishedAt > sigtermAt,
     );
     // Every answer was a success, or, for a request racing the close, a 503; nothing failed
-    // before SIGTERM.
+    // before SIGTERM. Judged by when the answer came, not when the request left: a request sent
+    // just before SIGTERM may wait in the accept queue of a loaded server and be read after it.
     expect(answered.filter((outcome) => ![201, 503].includes(outcome.status!))).toEqual([]);
     expect(
-      outcomes.filter((outcome) => outcome.status !== 201 && outcome.startedAt < sigtermAt - 50),
+      outcomes.filter((outcome) => outcome.status !== 201 && outcome.finishedAt < sigtermAt),
     ).toEqual([]);
+    // And each 503 was the closing server's own answer, not an operation failing mid-drain.
+    expect(answered.filter((outcome) => outcome.code !== undefined)).toEqual([]);
     // Requests caught mid-way by SIGTERM were finished, and connections were refused before
     // the last of them was: the server stopped accepting while it drained.
     expect(inFlight.length).toBeGreaterThanOrEqual(WORKERS / 2);
     expect(firstRefusalAt).toBeGreaterThan(sigtermAt);
     expect(firstRefusalAt).toBeLessThan(Math.max(...inFlight.map((outcome) => outcome.finishedAt)));
-    // Failures without a response came only after SIGTERM, as refused or reset connections. As
-    // above, a request sent in the last 50 ms may reach the listener after it closed: its
-    // connection is refused, which a client retries; it was never in flight.
+    // Failures without a response came only after SIGTERM, as refused or reset connections.
     for (const failed of outcomes.filter((outcome) => outcome.error !== undefined)) {
-      expect(failed.startedAt).toBeGreaterThan(sigtermAt - 50);
+      expect(failed.finishedAt).toBeGreaterThan(sigtermAt);
       expect(['ECONNREFUSED', 'ECONNRESET', 'socket hang up']).toContain(failed.error);
     }
 
