@@ -70,11 +70,16 @@ class RecoveryCounter implements OrchestratorObserver {
 }
 
 /** A record as a run leaves it when its process dies: claimed, recorded, lease run out. */
+/** A record left by a run whose process died: written under a live lease, then left to expire. */
 async function crashed(store: InMemoryRunStore, runId: string, record: CompensationRecord | null) {
   const key = COMPENSATION_KEY_PREFIX + runId;
-  await store.claim(key, record?.pipeline ?? 'stock', runId, 1);
-  if (record !== null) await store.record(key, runId, record, 1);
-  await sleep(3);
+  // Long enough that a loaded machine cannot let it lapse between the claim and the record.
+  const leaseMs = 50;
+  expect(await store.claim(key, record?.pipeline ?? 'stock', runId, leaseMs)).toEqual({
+    status: 'claimed',
+  });
+  if (record !== null) expect(await store.record(key, runId, record, leaseMs)).toBe(true);
+  await sleep(leaseMs + 10);
 }
 
 const stockRecord = (undo?: 'fail'): CompensationRecord => ({
