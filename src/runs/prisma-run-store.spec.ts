@@ -172,8 +172,9 @@ describe('PrismaRunStore', () => {
   });
 
   it('refuses to record on a lease that already ran out: the sweep may be acting on it', async () => {
-    await store.claim('k', 'fp', 'run-1', 30);
-    await store.record('k', 'run-1', { step: 1 }, 30);
+    // Claimed for long, so the record lands however slow the database is; its own lease is short.
+    await store.claim('k', 'fp', 'run-1', LEASE);
+    await expect(store.record('k', 'run-1', { step: 1 }, 30)).resolves.toBe(true);
     await sleep(80);
 
     await expect(store.record('k', 'run-1', { step: 2 }, LEASE)).resolves.toBe(false);
