@@ -137,4 +137,25 @@ describe('InMemoryRunStore', () => {
       result: 4999,
     });
   });
+
+  it('keeps at most maxResults completed keys, dropping the oldest; running claims stay', async () => {
+    const bounded = new InMemoryRunStore(() => now, 3);
+    await bounded.claim('running', 'fp', 'run-r', 100);
+    for (const key of ['a', 'b', 'c', 'd', 'e']) {
+      await bounded.claim(key, 'fp', `run-${key}`, 100);
+      await bounded.complete(key, `run-${key}`, key, 60_000);
+    }
+
+    expect(bounded.size).toBe(4);
+    expect(await bounded.claim('running', 'fp', 'other', 100)).toMatchObject({ status: 'running' });
+    for (const key of ['c', 'd', 'e']) {
+      expect(await bounded.claim(key, 'fp', 'again', 100)).toEqual({
+        status: 'completed',
+        result: key,
+      });
+    }
+    // The two oldest results were dropped: their keys run again.
+    expect(await bounded.claim('a', 'fp', 'again', 100)).toEqual({ status: 'claimed' });
+    expect(await bounded.claim('b', 'fp', 'again', 100)).toEqual({ status: 'claimed' });
+  });
 });

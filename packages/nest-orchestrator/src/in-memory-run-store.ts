@@ -14,6 +14,7 @@ interface Entry {
 const CLAIMED: ClaimOutcome = Object.freeze({ status: 'claimed' });
 const MISMATCH: ClaimOutcome = Object.freeze({ status: 'mismatch' });
 const FIRST_SWEEP_AT = 1024;
+const DEFAULT_MAX_RESULTS = 10_000;
 
 /**
  * The default `RunStore`: a Map in this process. Each method runs synchronously inside its
@@ -25,8 +26,18 @@ export class InMemoryRunStore implements RunStore {
   /** Size at which the next sweep of retained results runs; doubles with the live entries. */
   private sweepAt = FIRST_SWEEP_AT;
 
-  /** `now` is injectable so a spec can move time; the default is `Date.now`. */
-  constructor(private readonly now: () => number = Date.now) {}
+  /** Completed entries held, so the oldest can be dropped past `maxResults`. */
+  private results = 0;
+
+  /**
+   * `now` is injectable so a spec can move time; the default is `Date.now`. At most `maxResults`
+   * completed keys are kept, the oldest dropped first (their keys run again if reused): results
+   * kept for a day would otherwise grow with traffic, in the heap of a process that has no disk.
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxResults = DEFAULT_MAX_RESULTS,
+  ) {}
 
   /** Entries held, completed ones still retained included (for tests and diagnostics). */
   get size(): number {
@@ -80,6 +91,7 @@ export class InMemoryRunStore implements RunStore {
     entry.completed = true;
     entry.result = result;
     entry.expiresAt = this.now() + retainMs;
+    if (++this.results > this.maxResults) this.dropOldestResults();
     return Promise.resolve(true);
   }
 
@@ -110,6 +122,7 @@ export class InMemoryRunStore implements RunStore {
     const entry = this.entries.get(key);
     if (entry !== undefined && entry.completed && entry.expiresAt <= now) {
       this.entries.delete(key);
+      this.results--;
       return undefined;
     }
     return entry;
@@ -127,8 +140,21 @@ export class InMemoryRunStore implements RunStore {
    */
   private sweep(now: number): void {
     for (const [key, entry] of this.entries) {
-      if (entry.completed && entry.expiresAt <= now) this.entries.delete(key);
+      if (entry.completed && entry.expiresAt <= now) {
+        this.entries.delete(key);
+        this.results--;
+      }
     }
     this.sweepAt = Math.max(FIRST_SWEEP_AT, this.entries.size * 2);
+  }
+
+  /** Drops completed entries, oldest claim first (the Map keeps insertion order), to the bound. */
+  private dropOldestResults(): void {
+    for (const [key, entry] of this.entries) {
+      if (this.results <= this.maxResults) return;
+      if (!entry.completed) continue;
+      this.entries.delete(key);
+      this.results--;
+    }
   }
 }
