@@ -32,6 +32,11 @@ const EXPECTED_PATHS = [
   'failure-10/runner',
   'timeout-hit-3/floor',
   'timeout-hit-3/runner',
+  'async-1/keyed',
+  'mixed-3/keyed',
+  'mixed-10/keyed',
+  'mixed-3/keyed-own-fingerprint',
+  'mixed-3/keyed-100-results',
 ];
 
 describe('micro benchmark (smoke, tiny counts)', () => {
@@ -87,6 +92,7 @@ describe('micro benchmark (smoke, tiny counts)', () => {
         'runner: ≤ 250 ns/op over the floor',
         'prometheus: ≤ 500 ns/op over the floor',
         'op-timeouts: ≤ 1500 ns/op over the floor',
+        'keyed: ≤ 1000 ns/run over runner',
       ]),
     );
   });

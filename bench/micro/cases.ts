@@ -8,7 +8,13 @@ import {
   type Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Orchestrator, OrchestratorModule, type RunOptions } from 'nest-orchestrator';
+import {
+  InMemoryRunStore,
+  Orchestrator,
+  OrchestratorModule,
+  type OrchestratorModuleOptions,
+  type RunOptions,
+} from 'nest-orchestrator';
 import {
   BENCH_INPUT,
   defineFloor,
@@ -31,9 +37,24 @@ export const MIXES: readonly Mix[] = ['sync', 'async', 'mixed'];
  * - `op-timeouts`: `timeoutMs` on every operation (set, never hit);
  * - `run-timeout`: a pipeline `timeoutMs` (set, never hit);
  * - `signal`: a caller `AbortSignal` that never fires;
- * - `prometheus`: `runner` with the Prometheus observer on.
+ * - `prometheus`: `runner` with the Prometheus observer on;
+ * - `keyed`: `runner` with a fresh `idempotencyKey` per run on the default in-memory store,
+ *   compared with `runner` rather than the floor (a few groups only, see KEYED_GROUPS);
+ * - `keyed-own-fingerprint`, `keyed-100-results`: `keyed` with the caller's fingerprint (no
+ *   hashing of the input), or on a store that keeps 100 results instead of 10,000: what each
+ *   part of a keyed run's cost is (information, no target).
  */
-export type Variant = 'floor' | 'runner' | 'op-timeouts' | 'run-timeout' | 'signal' | 'prometheus';
+export type Variant =
+  | 'floor'
+  | 'runner'
+  | 'op-timeouts'
+  | 'run-timeout'
+  | 'signal'
+  | 'prometheus'
+  | 'keyed'
+  | 'keyed-own-fingerprint'
+  | 'keyed-100-results';
+/** Variants measured for every group; `keyed` has its own rows (KEYED_GROUPS). */
 export const VARIANTS: readonly Variant[] = [
   'floor',
   'runner',
@@ -43,11 +64,19 @@ export const VARIANTS: readonly Variant[] = [
   'prometheus',
 ];
 
+/** Groups that also get a `keyed` row: a key's cost is per run, so a few sizes say it all. */
+export const KEYED_GROUPS = ['async-1', 'mixed-3', 'mixed-10'] as const;
+
 /** Per-operation overhead over the floor, in ns, that a variant must stay under (issue 6). */
 export const TARGET_NS_PER_OP: Partial<Record<Variant, number>> = {
   runner: 250,
   prometheus: 500,
   'op-timeouts': 1500,
+};
+
+/** Per-run overhead, in ns, over the row named by the case's `floor` (issue 14: a key ≤ 1 µs). */
+export const TARGET_NS_PER_RUN: Partial<Record<Variant, number>> = {
+  keyed: 1000,
 };
 
 export interface BenchCase {
@@ -60,9 +89,12 @@ export interface BenchCase {
   readonly concurrency: number;
   /** `cpu` where a real timer must fire: the wait is not work (see measure.ts). */
   readonly clock: 'wall' | 'cpu';
-  /** Id of the floor this case is compared with (itself for a floor). */
+  /** Id of the row this case is compared with: its group's floor (itself for a floor), or
+   * `<group>/runner` for `keyed`. */
   readonly floor: string;
   readonly targetNsPerOp?: number;
+  /** A target on the whole run's overhead over `floor`, for costs paid once per run. */
+  readonly targetNsPerRun?: number;
   /** Set when the case cannot run here; its row says why. */
   readonly skipped?: string;
   readonly call: () => Promise<unknown>;
@@ -91,11 +123,12 @@ async function createContext(
   name: string,
   providers: Type<unknown>[],
   imports: (Type<unknown> | DynamicModule)[] = [],
+  options: OrchestratorModuleOptions = {},
 ): Promise<INestApplicationContext> {
   const appModule = class {};
   Object.defineProperty(appModule, 'name', { value: name });
   Module({
-    imports: [OrchestratorModule.forRoot({ logFailures: false }), ...imports],
+    imports: [OrchestratorModule.forRoot({ logFailures: false, ...options }), ...imports],
     providers,
   })(appModule);
   return NestFactory.createApplicationContext(appModule, { logger: false, abortOnError: false });
@@ -176,6 +209,7 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
     { timeoutMs: LONG_MS },
   );
 
+  const groupOf = (group: string) => groups.find((g) => g.group === group)!;
   const providers = [...entries.values()].map((entry) => entry.target);
   const plainApp = await createContext('BenchPlainModule', providers);
   const orchestrator = plainApp.get(Orchestrator);
@@ -281,6 +315,56 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
     });
   }
 
+  // A fresh key per call: every run claims, runs and stores its result, the path a first request
+  // takes. The store keeps its bounded number of results, so the steady state includes eviction.
+  const smallStoreApp = await createContext(
+    'BenchSmallStoreModule',
+    [groupOf('mixed-3').plain.target],
+    [],
+    {
+      runStore: new InMemoryRunStore(Date.now, 100),
+    },
+  );
+  let keySequence = 0;
+  const keyedCase = (
+    group: string,
+    variant: Variant,
+    on: Orchestrator,
+    extra: Omit<RunOptions, 'idempotencyKey'> = {},
+  ): BenchCase => {
+    const { ops, plain } = groupOf(group);
+    const base = runnerCase(group, 'runner', ops, plain, undefined);
+    const call = () =>
+      on.run(plain.target, BENCH_INPUT, { ...extra, idempotencyKey: `bench-${++keySequence}` });
+    return {
+      ...base,
+      id: `${group}/${variant}`,
+      variant,
+      floor: `${group}/runner`,
+      targetNsPerOp: undefined,
+      targetNsPerRun: TARGET_NS_PER_RUN[variant],
+      call,
+      check: async () => {
+        const first = (await call()) as unknown as RunResultLike & { replayed?: boolean };
+        assert(first.success && first.replayed === undefined, `${group}/${variant} did not run`);
+        assert(
+          first.data?.n === expectedN(plain.specs),
+          `${group}/${variant} ran the wrong operations`,
+        );
+        const again = (await on.run(plain.target, BENCH_INPUT, {
+          ...extra,
+          idempotencyKey: `bench-${keySequence}`,
+        })) as unknown as { replayed?: boolean };
+        assert(again.replayed === true, `${group}/${variant}: the key was not stored`);
+      },
+    };
+  };
+  for (const group of KEYED_GROUPS) cases.push(keyedCase(group, 'keyed', orchestrator));
+  cases.push(
+    keyedCase('mixed-3', 'keyed-own-fingerprint', orchestrator, { fingerprint: 'bench' }),
+    keyedCase('mixed-3', 'keyed-100-results', smallStoreApp.get(Orchestrator)),
+  );
+
   for (const entry of failures) {
     const group = entry.name.replace('bench-', '');
     cases.push(floorCase(group, entry.specs.length, entry, 1));
@@ -336,6 +420,7 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
     async close() {
       await plainApp.close();
       await promApp.close();
+      await smallStoreApp.close();
     },
   };
 }

@@ -13,6 +13,7 @@ export type RowInput = Pick<
   | 'clock'
   | 'floor'
   | 'targetNsPerOp'
+  | 'targetNsPerRun'
   | 'skipped'
 >;
 
@@ -22,6 +23,8 @@ export interface Row extends RowInput {
   readonly floorNsPerRun: number;
   /** Median over rounds of (this − floor) measured in the same round, per operation. */
   readonly nsPerOpOverFloor: number;
+  /** Median over rounds of (this − floor) measured in the same round, per run. */
+  readonly nsPerRunOverFloor: number;
   /** Median over rounds of this / floor in the same round. */
   readonly ratio: number;
   /** Half the range of the rounds' ns/run, in % of the median: how noisy this row was. */
@@ -59,6 +62,7 @@ export function buildRows(
       nsPerRun,
       floorNsPerRun: median(floorRounds),
       nsPerOpOverFloor,
+      nsPerRunOverFloor: overhead,
       ratio: median(paired.map(([value, floor]) => value / floor)),
       spreadPct:
         rounds.length > 0
@@ -68,10 +72,15 @@ export function buildRows(
       heapBytesPerRun,
       heapBytesPerOpOverFloor: (heapBytesPerRun - floorHeap) / input.ops,
       targetNsPerOp: input.targetNsPerOp,
+      targetNsPerRun: input.targetNsPerRun,
       pass:
-        input.targetNsPerOp === undefined || input.skipped !== undefined
+        input.skipped !== undefined
           ? undefined
-          : nsPerOpOverFloor <= input.targetNsPerOp,
+          : input.targetNsPerRun !== undefined
+            ? overhead <= input.targetNsPerRun
+            : input.targetNsPerOp === undefined
+              ? undefined
+              : nsPerOpOverFloor <= input.targetNsPerOp,
     };
   });
 }
@@ -106,7 +115,9 @@ const groupMix = (group: string) => group.replace(/-\d+$/, '');
 function series(rows: readonly Row[]): Map<string, Row[]> {
   const bySeries = new Map<string, Row[]>();
   for (const row of rows) {
-    if (row.variant === 'floor' || row.skipped !== undefined) continue;
+    // Lines and flatness are about the floor; rows compared with another row stay out.
+    if (row.variant === 'floor' || row.floor !== `${row.group}/floor`) continue;
+    if (row.skipped !== undefined) continue;
     const mix = groupMix(row.group);
     if (!['sync', 'async', 'mixed'].includes(mix)) continue;
     const key = `${row.variant}|${mix}`;
@@ -170,6 +181,7 @@ export function verdicts(
   flat: readonly HeapFlatness[],
   leaks: readonly LeakRow[],
   targets: Partial<Record<Variant, number>>,
+  perRun: Partial<Record<Variant, number>> = {},
 ): TargetVerdict[] {
   const out: TargetVerdict[] = [];
   for (const [variant, limit] of Object.entries(targets) as [Variant, number][]) {
@@ -189,6 +201,21 @@ export function verdicts(
           : failing.length === 0
             ? `all ${measured.length} rows pass (worst ${fmt(worst)} ns/op)`
             : `${failing.length}/${measured.length} rows over: ${failing.map((row) => `${row.group} ${fmt(row.nsPerOpOverFloor)}`).join(', ')}`,
+    });
+  }
+  for (const [variant, limit] of Object.entries(perRun) as [Variant, number][]) {
+    const measured = rows.filter((row) => row.variant === variant && row.skipped === undefined);
+    const failing = measured.filter((row) => row.pass === false);
+    const over = measured[0]?.floor.replace(/^.*\//, '') ?? 'its baseline';
+    out.push({
+      target: `${variant}: ≤ ${limit} ns/run over ${over}`,
+      pass: measured.length > 0 && failing.length === 0,
+      detail:
+        measured.length === 0
+          ? 'not measured'
+          : failing.length === 0
+            ? `all ${measured.length} rows pass (worst ${fmt(Math.max(...measured.map((row) => row.nsPerRunOverFloor)))} ns/run)`
+            : `${failing.length}/${measured.length} rows over: ${failing.map((row) => `${row.group} ${fmt(row.nsPerRunOverFloor)}`).join(', ')}`,
     });
   }
   const flatFailing = flat.filter((item) => !item.pass);
@@ -262,8 +289,13 @@ export function formatReport(report: MicroReport): string {
       return [row.id, String(row.ops), 'skipped', '', '', '', '', '', '', row.skipped];
     }
     const isFloor = row.variant === 'floor';
+    const verdict = row.pass ? 'PASS' : 'FAIL';
     const target =
-      row.targetNsPerOp === undefined ? '' : `≤ ${row.targetNsPerOp} ${row.pass ? 'PASS' : 'FAIL'}`;
+      row.targetNsPerRun !== undefined
+        ? `≤ ${row.targetNsPerRun}/run over ${row.floor} ${verdict} (${fmt(row.nsPerRunOverFloor)})`
+        : row.targetNsPerOp === undefined
+          ? ''
+          : `≤ ${row.targetNsPerOp} ${verdict}`;
     return [
       row.id +
         (row.concurrency > 1 ? ` (×${row.concurrency} concurrent)` : '') +

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { loadAverage, machine } from '../machine.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCases, TARGET_NS_PER_OP, type BenchCase } from './cases.js';
+import { buildCases, TARGET_NS_PER_OP, TARGET_NS_PER_RUN, type BenchCase } from './cases.js';
 import {
   allocatedPerRun,
   gcAccess,
@@ -75,8 +75,12 @@ export const QUICK: Omit<MicroOptions, 'mode'> = {
 
 function selected(cases: readonly BenchCase[], filter?: readonly string[]): BenchCase[] {
   if (filter === undefined || filter.length === 0) return [...cases];
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  // A case, the row it is compared with, and that row's own floor (keyed → runner → floor).
   const wanted = new Set(
-    cases.filter((c) => filter.some((part) => c.id.includes(part))).flatMap((c) => [c.id, c.floor]),
+    cases
+      .filter((c) => filter.some((part) => c.id.includes(part)))
+      .flatMap((c) => [c.id, c.floor, byId.get(c.floor)?.floor ?? c.floor]),
   );
   return cases.filter((c) => wanted.has(c.id));
 }
@@ -135,7 +139,7 @@ export async function runMicro(options: MicroOptions): Promise<MicroReport> {
       costLines: costLines(rows),
       heapFlatness: flat,
       leaks,
-      verdicts: verdicts(rows, flat, leaks, TARGET_NS_PER_OP),
+      verdicts: verdicts(rows, flat, leaks, TARGET_NS_PER_OP, TARGET_NS_PER_RUN),
       floorSources: set.floorSources,
     };
   } finally {

@@ -158,4 +158,23 @@ describe('InMemoryRunStore', () => {
     expect(await bounded.claim('a', 'fp', 'again', 100)).toEqual({ status: 'claimed' });
     expect(await bounded.claim('b', 'fp', 'again', 100)).toEqual({ status: 'claimed' });
   });
+  it('counts a key completed again after its retention as new: the bound drops by completion age', async () => {
+    const bounded = new InMemoryRunStore(() => now, 2);
+    await bounded.claim('a', 'fp', 'run-a', 100);
+    await bounded.complete('a', 'run-a', 'a1', 10);
+    await bounded.claim('b', 'fp', 'run-b', 100);
+    await bounded.complete('b', 'run-b', 'b', 60_000);
+    now += 20; // a's retention is over: its key runs again and completes after b
+    expect(await bounded.claim('a', 'fp', 'run-a2', 100)).toEqual({ status: 'claimed' });
+    await bounded.complete('a', 'run-a2', 'a2', 60_000);
+    await bounded.claim('c', 'fp', 'run-c', 100);
+    await bounded.complete('c', 'run-c', 'c', 60_000);
+
+    expect(bounded.size).toBe(2);
+    expect(await bounded.claim('a', 'fp', 'again', 100)).toEqual({
+      status: 'completed',
+      result: 'a2',
+    });
+    expect(await bounded.claim('b', 'fp', 'again', 100)).toEqual({ status: 'claimed' });
+  });
 });

@@ -30,6 +30,15 @@ export class InMemoryRunStore implements RunStore {
   private results = 0;
 
   /**
+   * Completed entries in completion order, read from `head`: dropping the oldest is O(1). Walking
+   * the Map from its start instead would step over every slot deleted since its last rehash,
+   * thousands per run once the bound is reached. Items whose entry left the Map are stale and
+   * skipped; `sweep` compacts them away.
+   */
+  private done: { readonly key: string; readonly entry: Entry }[] = [];
+  private head = 0;
+
+  /**
    * `now` is injectable so a spec can move time; the default is `Date.now`. At most `maxResults`
    * completed keys are kept, the oldest dropped first (their keys run again if reused): results
    * kept for a day would otherwise grow with traffic, in the heap of a process that has no disk.
@@ -91,7 +100,12 @@ export class InMemoryRunStore implements RunStore {
     entry.completed = true;
     entry.result = result;
     entry.expiresAt = this.now() + retainMs;
+    this.done.push({ key, entry });
     if (++this.results > this.maxResults) this.dropOldestResults();
+    else if (this.done.length - this.head > 2 * Math.max(this.results, FIRST_SWEEP_AT)) {
+      // Short retentions leave mostly stale items behind without ever reaching the bound.
+      this.compactDone();
+    }
     return Promise.resolve(true);
   }
 
@@ -146,15 +160,31 @@ export class InMemoryRunStore implements RunStore {
       }
     }
     this.sweepAt = Math.max(FIRST_SWEEP_AT, this.entries.size * 2);
+    this.compactDone();
   }
 
-  /** Drops completed entries, oldest claim first (the Map keeps insertion order), to the bound. */
+  private compactDone(): void {
+    this.done = this.done.slice(this.head).filter((item) => this.holds(item));
+    this.head = 0;
+  }
+
+  /** Drops completed entries, oldest completion first, down to the bound. */
   private dropOldestResults(): void {
-    for (const [key, entry] of this.entries) {
-      if (this.results <= this.maxResults) return;
-      if (!entry.completed) continue;
-      this.entries.delete(key);
+    while (this.results > this.maxResults && this.head < this.done.length) {
+      const item = this.done[this.head++];
+      if (!this.holds(item)) continue;
+      this.entries.delete(item.key);
       this.results--;
     }
+    // Reclaim the consumed front once it is half the array, amortised O(1) per completion.
+    if (this.head > FIRST_SWEEP_AT && this.head * 2 > this.done.length) {
+      this.done = this.done.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Whether a queued completion is still the Map's entry for its key (not dropped or reclaimed). */
+  private holds(item: { readonly key: string; readonly entry: Entry }): boolean {
+    return this.entries.get(item.key) === item.entry;
   }
 }

@@ -7,29 +7,46 @@ import { messages } from './orchestrator.messages.js';
  * and become `null` in arrays; a cycle is a TypeError.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, new Set()) ?? 'null';
+  return write(value, []) ?? 'null';
 }
 
-function write(value: unknown, path: Set<object>): string | undefined {
+/**
+ * Strings are built by concatenation and `path` is the stack of open objects (a few deep), not a
+ * Set: a keyed run fingerprints its input on every call, and this is most of what that costs.
+ */
+function write(value: unknown, path: object[]): string | undefined {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const withJson = value as { toJSON?: () => unknown };
   if (typeof withJson.toJSON === 'function') return write(withJson.toJSON(), path);
-  if (path.has(value)) throw new TypeError(messages.fingerprintCycle);
-  path.add(value);
+  if (path.includes(value)) throw new TypeError(messages.fingerprintCycle);
+  path.push(value);
   let out: string;
   if (Array.isArray(value)) {
-    out = `[${value.map((item: unknown) => write(item, path) ?? 'null').join(',')}]`;
+    out = '[';
+    for (let i = 0; i < value.length; i++) {
+      out += (i === 0 ? '' : ',') + (write(value[i], path) ?? 'null');
+    }
+    out += ']';
   } else {
     const record = value as Record<string, unknown>;
-    const parts: string[] = [];
-    for (const key of Object.keys(record).sort()) {
+    const keys = Object.keys(record);
+    if (!isSorted(keys)) keys.sort();
+    out = '{';
+    for (const key of keys) {
       const item = write(record[key], path);
-      if (item !== undefined) parts.push(`${JSON.stringify(key)}:${item}`);
+      if (item === undefined) continue;
+      out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + item;
     }
-    out = `{${parts.join(',')}}`;
+    out += '}';
   }
-  path.delete(value);
+  path.pop();
   return out;
+}
+
+/** Most inputs are written with their keys in order already; skipping the sort saves its copy. */
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
+  return true;
 }
 
 /**
