@@ -1,4 +1,4 @@
-// Keeps the micro and HTTP benchmarks from rotting: runs it with tiny counts and checks that every row,
+// Keeps the micro, HTTP and store benchmarks from rotting: runs it with tiny counts and checks that every row,
 // verdict and leak check is there and the JSON is written. No timing assertions: a benchmark is
 // not a test (numbers from these counts mean nothing).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -9,6 +9,8 @@ import { formatReport, type MicroReport } from '../bench/micro/report.js';
 import { QUICK, runMicro, writeJson } from '../bench/micro/run.js';
 import { formatHttpReport } from '../bench/http/report.js';
 import { HTTP_QUICK, PAIRS, runHttp, writeHttpJson, type HttpReport } from '../bench/http/run.js';
+import { formatStoreReport, type StoreReport } from '../bench/store/report.js';
+import { runStore, STORE_QUICK, writeStoreJson } from '../bench/store/run.js';
 
 // Listed here on purpose rather than derived from the bench, so a dropped row fails.
 const EXPECTED_GROUPS = [
@@ -126,6 +128,48 @@ describe('HTTP benchmark (smoke, 1 s per side)', () => {
     try {
       const written = JSON.parse(await readFile(await writeHttpJson(report, dir), 'utf8'));
       expect(written.pairs).toHaveLength(PAIRS.length);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('store benchmark (smoke, PGlite, a handful of calls)', () => {
+  // Listed here on purpose rather than derived from the bench, so a dropped row fails.
+  const EXPECTED_OPERATIONS = ['select-1', 'first-keyed', 'replay', 'renew'];
+  let report: StoreReport;
+
+  beforeAll(async () => {
+    // No serverUrl: in-memory PGlite even when TEST_DATABASE_URL is set.
+    report = await runStore({ ...STORE_QUICK, mode: 'quick', logger: false });
+  }, 300_000);
+
+  it('times every store call on PGlite and fills every row with finite numbers', () => {
+    expect(report.meta).toMatchObject({ kind: 'pglite', mode: 'quick' });
+    expect(report.rows.map((row) => row.id)).toEqual(EXPECTED_OPERATIONS);
+    expect(report.rows[1].steps.map((step) => step.name)).toEqual(['claim', 'complete']);
+    for (const row of report.rows) {
+      expect(row.roundsMs).toHaveLength(STORE_QUICK.timing.rounds);
+      const figures = [row.msPerCall, row.p90Ms, row.roundTrips, ...row.roundsMs];
+      for (const step of row.steps) figures.push(step.msPerCall, step.roundTrips);
+      for (const figure of figures) expect(Number.isFinite(figure)).toBe(true);
+    }
+    for (const figure of Object.values(report.keyedCost)) {
+      expect(Number.isFinite(figure)).toBe(true);
+    }
+  });
+
+  it('prints the database, every row and the keyed cost; writes JSON', async () => {
+    const text = formatStoreReport(report);
+    expect(text).toContain('PGlite');
+    for (const row of report.rows) expect(text).toContain(row.label);
+    expect(text).toContain('A keyed run pays');
+    const dir = await mkdtemp(join(tmpdir(), 'bench-store-'));
+    try {
+      const written = JSON.parse(await readFile(await writeStoreJson(report, dir), 'utf8'));
+      expect(written.rows).toHaveLength(EXPECTED_OPERATIONS.length);
+      const latest = JSON.parse(await readFile(join(dir, 'store-quick-latest.json'), 'utf8'));
+      expect(latest).toEqual(written);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
