@@ -29,6 +29,7 @@ const operations: OperationDefinition[] = ['validate', 'reserve', 'charge', 'not
       critical: order < 3,
       timeoutMs: undefined,
       order,
+      after: order === 0 ? [] : [['validate', 'reserve', 'charge', 'notify', 'audit'][order - 1]],
       retry: undefined,
       compensate: undefined,
       compensationTimeoutMs: undefined,

@@ -7,6 +7,16 @@ export const messages = {
     `@Pipeline ${className} has no @Operation methods: decorate at least one method, or remove @Pipeline.`,
   duplicateOperation: (className: string, name: string, first: string, second: string) =>
     `@Pipeline ${className} has two operations named "${name}" (${className}@${first} and ${className}@${second}): give one of them another name.`,
+  unknownAfter: (label: string, name: string, known: readonly string[]) =>
+    `${label} has after: ['${name}'], but no operation of its pipeline is named "${name}"${known.length > 0 ? ` (operations declared before it: ${known.join(', ')})` : ''}.`,
+  selfAfter: (label: string) =>
+    `${label} lists itself in after: an operation cannot wait for itself.`,
+  laterAfter: (label: string, name: string) =>
+    `${label} has after: ['${name}'], but "${name}" is declared after it: after may only name operations declared earlier, so the order stays the one you read.`,
+  invalidAfter: (label: string, value: unknown) =>
+    `${label} has after: ${String(value)}: after takes an array of operation names.`,
+  sharedCompensation: (className: string, method: string, first: string, second: string) =>
+    `@Pipeline ${className}: operations "${first}" and "${second}" can run side by side and both compensate with ${className}@${method}; its undo must cope with either one's context, and both may run.`,
   duplicatePipeline: (name: string, first: string, second: string) =>
     `Two pipelines are named "${name}" (${first} and ${second}): pipeline names must be unique, pass @Pipeline('<other name>').`,
   notStatic: (className: string) =>
@@ -23,6 +33,8 @@ export const messages = {
     `Pipeline "${pipeline}" timed out after ${ms(timeoutMs)} (during "${operation}").`,
   runAborted: (operation: string) => `Run aborted by the caller (during "${operation}").`,
   runFinished: 'The pipeline run has finished.',
+  siblingFailed: (operation: string) =>
+    `Operation '${operation}' failed and is critical: the operations beside it were stopped.`,
   invalidReturn: (label: string, kind: string) =>
     `${label} returned ${kind}: an operation returns the context, a partial of it, or nothing.`,
   nonErrorThrown: (value: unknown) => `Operation threw a non-Error value: ${String(value)}`,

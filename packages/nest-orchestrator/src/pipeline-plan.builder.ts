@@ -116,8 +116,9 @@ export function buildPlan(
 
   const methodByName = new Map<string, string>();
   const operations: OperationDefinition[] = [];
-  const steps: PlanStep[] = [];
-  for (const { method, fn, metadata } of found) {
+  const steps: Omit<PlanStep, 'dependents'>[] = [];
+  const names = found.map(({ method, metadata }) => metadata.name ?? method);
+  for (const [index, { method, fn, metadata }] of found.entries()) {
     const name = metadata.name ?? method;
     const previous = methodByName.get(name);
     if (previous !== undefined) {
@@ -127,6 +128,7 @@ export function buildPlan(
     }
     methodByName.set(name, method);
     const label = `${className}@${method}`;
+    const after = resolveAfter(label, metadata.after, names, index);
     const timeoutMs = checkTimeout(label, metadata.timeoutMs ?? defaults.defaultOperationTimeoutMs);
     const compensation = findCompensation(
       target.prototype as Record<string, unknown>,
@@ -141,6 +143,7 @@ export function buildPlan(
       critical: metadata.critical,
       timeoutMs,
       order: operations.length,
+      after,
       retry: toRetryPolicy(label, metadata.retry ?? defaults.defaultRetry),
       compensate: metadata.compensate,
       compensationTimeoutMs:
@@ -152,9 +155,16 @@ export function buildPlan(
             ),
     });
     operations.push(definition);
-    steps.push({ definition, fn, label, compensation });
+    steps.push({ definition, fn, label, compensation, after: after.map((n) => names.indexOf(n)) });
   }
 
+  const planSteps: PlanStep[] = steps.map((step, i) => ({
+    ...step,
+    dependents: steps.flatMap((other, j) => (other.after.includes(i) ? [j] : [])),
+  }));
+  const sequential = planSteps.every((step, i) =>
+    i === 0 ? step.after.length === 0 : step.after.length === 1 && step.after[0] === i - 1,
+  );
   const definition: PipelineDefinition = Object.freeze({
     name: pipeline.name ?? className,
     target,
@@ -162,5 +172,59 @@ export function buildPlan(
     timeoutMs: checkTimeout(className, pipeline.timeoutMs ?? defaults.defaultPipelineTimeoutMs),
     operations: Object.freeze(operations),
   });
-  return { definition, instance, steps };
+  return { definition, instance, steps: planSteps, sequential };
+}
+
+/**
+ * An operation's `after`, resolved and checked: the previous operation when it declares none,
+ * otherwise names of operations declared before it (duplicates dropped).
+ */
+function resolveAfter(
+  label: string,
+  after: readonly string[] | undefined,
+  names: readonly string[],
+  index: number,
+): readonly string[] {
+  if (after === undefined) return Object.freeze(index === 0 ? [] : [names[index - 1]]);
+  if (!Array.isArray(after) || after.some((name) => typeof name !== 'string')) {
+    throw new OrchestratorConfigurationError(messages.invalidAfter(label, JSON.stringify(after)));
+  }
+  for (const name of after) {
+    const position = names.indexOf(name);
+    if (position === index) throw new OrchestratorConfigurationError(messages.selfAfter(label));
+    if (position > index) {
+      throw new OrchestratorConfigurationError(messages.laterAfter(label, name));
+    }
+    if (position < 0) {
+      throw new OrchestratorConfigurationError(
+        messages.unknownAfter(label, name, names.slice(0, index)),
+      );
+    }
+  }
+  return Object.freeze([...new Set(after)]);
+}
+
+/**
+ * Pairs of operations that can run side by side (neither comes after the other, directly or
+ * not) yet undo with the same method: worth a warning at boot, not an error.
+ */
+export function sharedCompensations(plan: PipelinePlan): [string, string, string][] {
+  const steps = plan.steps;
+  const before = steps.map(() => new Set<number>());
+  steps.forEach((step, i) => {
+    for (const j of step.after) {
+      before[i].add(j);
+      for (const k of before[j]) before[i].add(k);
+    }
+  });
+  const pairs: [string, string, string][] = [];
+  for (let i = 0; i < steps.length; i++) {
+    for (let j = i + 1; j < steps.length; j++) {
+      const method = steps[i].definition.compensate;
+      if (method === undefined || method !== steps[j].definition.compensate) continue;
+      if (before[j].has(i)) continue;
+      pairs.push([method, steps[i].definition.name, steps[j].definition.name]);
+    }
+  }
+  return pairs;
 }

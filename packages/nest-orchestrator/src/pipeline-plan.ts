@@ -13,6 +13,10 @@ export interface PlanStep {
   readonly label: string;
   /** The method that undoes this step, when it declares one. */
   readonly compensation: OperationFn | undefined;
+  /** Positions of the steps this one starts after (its resolved `after`). */
+  readonly after: readonly number[];
+  /** Positions of the steps that start after this one. */
+  readonly dependents: readonly number[];
 }
 
 /** A pipeline ready to run: built once at boot, read on every run. */
@@ -20,4 +24,6 @@ export interface PipelinePlan {
   readonly definition: PipelineDefinition;
   readonly instance: object;
   readonly steps: readonly PlanStep[];
+  /** Every step starts after the one before it: the runner's plain loop, no graph bookkeeping. */
+  readonly sequential: boolean;
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleInit, Type } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Type } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { FailureLoggerObserver } from './failure-logger.observer.js';
@@ -7,7 +7,12 @@ import { OrchestratorConfigurationError } from './orchestrator.errors.js';
 import { messages } from './orchestrator.messages.js';
 import type { OrchestratorObserver } from './interfaces/orchestrator-observer.interface.js';
 import type { OrchestratorModuleOptions } from './interfaces/orchestrator-options.interface.js';
-import { buildPlan, checkTimeout, findOperations } from './pipeline-plan.builder.js';
+import {
+  buildPlan,
+  checkTimeout,
+  findOperations,
+  sharedCompensations,
+} from './pipeline-plan.builder.js';
 import { PipelineMetadataAccessor } from './pipeline-metadata.accessor.js';
 import { PipelineRegistry } from './pipeline.registry.js';
 import { PipelineRunner } from './pipeline.runner.js';
@@ -18,6 +23,8 @@ import { PipelineRunner } from './pipeline.runner.js';
  */
 @Injectable()
 export class PipelineExplorer implements OnModuleInit {
+  private readonly logger = new Logger('Orchestrator');
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
@@ -62,9 +69,11 @@ export class PipelineExplorer implements OnModuleInit {
         throw new OrchestratorConfigurationError(messages.notStatic(target.name));
       }
       seen.add(instance);
-      this.registry.add(
-        buildPlan(target, instance, pipeline, this.accessor, this.options, this.scanner),
-      );
+      const plan = buildPlan(target, instance, pipeline, this.accessor, this.options, this.scanner);
+      for (const [method, first, second] of sharedCompensations(plan)) {
+        this.logger.warn(messages.sharedCompensation(target.name, method, first, second));
+      }
+      this.registry.add(plan);
     }
     this.runner.observe(observers);
   }

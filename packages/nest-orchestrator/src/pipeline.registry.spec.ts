@@ -46,10 +46,31 @@ describe('PipelineRegistry', () => {
         description: 'Places an order',
         timeoutMs: 2000,
         operations: [
-          { name: 'audit', method: 'audit', critical: true, timeoutMs: 1000, order: 0 },
-          { name: 'validate', method: 'validate', critical: true, timeoutMs: 1000, order: 1 },
-          { name: 'create', method: 'create', critical: true, timeoutMs: 1000, order: 2 },
-          { name: 'notify', method: 'sendNotification', critical: false, timeoutMs: 200, order: 3 },
+          { name: 'audit', method: 'audit', critical: true, timeoutMs: 1000, order: 0, after: [] },
+          {
+            name: 'validate',
+            method: 'validate',
+            critical: true,
+            timeoutMs: 1000,
+            order: 1,
+            after: ['audit'],
+          },
+          {
+            name: 'create',
+            method: 'create',
+            critical: true,
+            timeoutMs: 1000,
+            order: 2,
+            after: ['validate'],
+          },
+          {
+            name: 'notify',
+            method: 'sendNotification',
+            critical: false,
+            timeoutMs: 200,
+            order: 3,
+            after: ['create'],
+          },
         ],
       },
       {
@@ -58,7 +79,7 @@ describe('PipelineRegistry', () => {
         description: undefined,
         timeoutMs: undefined,
         operations: [
-          { name: 'track', method: 'track', critical: false, timeoutMs: 1000, order: 0 },
+          { name: 'track', method: 'track', critical: false, timeoutMs: 1000, order: 0, after: [] },
         ],
       },
     ]);

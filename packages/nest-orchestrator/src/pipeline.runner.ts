@@ -1,12 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { OperationError } from './orchestrator.errors.js';
 import { messages } from './orchestrator.messages.js';
 import type { RunOptions } from './interfaces/operation-run.interface.js';
 import type { OrchestratorObserver } from './interfaces/orchestrator-observer.interface.js';
 import type {
   CompensationOutcome,
-  OperationFailure,
   OperationOutcome,
   PipelineError,
   PipelineResult,
@@ -17,84 +15,32 @@ import { RunJournal, type CompensationJournal } from './compensation-journal.js'
 import { isRetryable, retryDelay } from './retry-policy.js';
 import type { RetryPolicy } from './interfaces/pipeline-definition.interface.js';
 import { nextRunId } from './run-id.js';
-import {
-  INTERRUPTED,
-  type Compensable,
-  OperationRunHandle,
-  RunState,
-  isThenable,
-  onOperationTimeout,
-  onRunTimeout,
-} from './run-state.js';
+import { OperationRunHandle, type OperationState } from './operation-state.js';
+import { RunObservers } from './run-observers.js';
+import { pipelineError, RunRecord } from './run-result.js';
+import { INTERRUPTED, RunState, isThenable, type Compensable } from './run-state.js';
+import { runGraph, type StepRunner } from './graph.runner.js';
 
 /**
- * Past 16 names, adding keys one by one (`metrics[name] = ms`) turns an object into a slow
- * dictionary, so longer plans collect durations and fill a copy of a template with every name.
+ * Runs plans: operations in order (or side by side, see graph.runner.ts), critical vs
+ * non-critical, timeouts and aborts that end the run at once, and timing from the monotonic
+ * clock. Holds no per-run state itself.
  */
-const KEYED_METRICS_LIMIT = 16;
-
-const metricsTemplates = new WeakMap<readonly PlanStep[], Record<string, number>>();
-
-/** `{ [name]: 0 }` in plan order; JSON.parse builds it in fast mode, and copies of it stay fast. */
-function metricsTemplate(steps: readonly PlanStep[]): Record<string, number> {
-  let template = metricsTemplates.get(steps);
-  if (template === undefined) {
-    const entries = steps.map((step) => `${JSON.stringify(step.definition.name)}:0`).join(',');
-    template = JSON.parse(`{${entries}}`) as Record<string, number>;
-    metricsTemplates.set(steps, template);
-  }
-  return template;
-}
-
-function collectMetrics(
-  steps: readonly PlanStep[],
-  durations: readonly number[],
-): Record<string, number> {
-  const metrics = durations.length === steps.length ? { ...metricsTemplate(steps) } : {};
-  for (let i = 0; i < durations.length; i++) metrics[steps[i].definition.name] = durations[i];
-  return metrics;
-}
-
-function describeThrown(error: unknown): { message: string; code: string; details?: unknown } {
-  if (error instanceof OperationError) {
-    return { message: error.message, code: error.code, details: error.details };
-  }
-  if (error instanceof Error) return { message: error.message, code: 'OPERATION_FAILED' };
-  if (typeof error === 'string') return { message: error, code: 'OPERATION_FAILED' };
-  return { message: messages.nonErrorThrown(error), code: 'OPERATION_FAILED' };
-}
-
-function pipelineError(
-  operation: string,
-  message: string,
-  code: string,
-  details: unknown,
-  cause: unknown,
-): PipelineError {
-  const error: PipelineError =
-    details === undefined ? { operation, message, code } : { operation, message, code, details };
-  // Kept for the caller's own mapping, hidden from JSON so it never reaches a client.
-  if (cause !== undefined)
-    Object.defineProperty(error, 'cause', { value: cause, enumerable: false });
-  return error;
-}
-
-/**
- * Runs plans: operations in order, critical vs non-critical, timeouts and aborts that end the
- * run at once, and timing from the monotonic clock. Holds no per-run state itself.
- */
-export class PipelineRunner {
+export class PipelineRunner implements StepRunner {
   private readonly logger = new Logger('Orchestrator');
-  private observers: readonly OrchestratorObserver[] = [];
-  private observed = false;
+  readonly observers = new RunObservers();
 
   /** `journal` records compensable steps for crash recovery; without it, nothing is recorded. */
   constructor(private readonly journal?: CompensationJournal) {}
 
-  /** Sets who hears about runs; called once at boot, so the hot path reads a fixed array. */
+  /** Whether any observer listens (read by the bench to prove what it measures). */
+  get observed(): boolean {
+    return this.observers.active;
+  }
+
+  /** Sets who hears about runs; called once at boot. */
   observe(observers: readonly OrchestratorObserver[]): void {
-    this.observers = Object.freeze([...observers]);
-    this.observed = this.observers.length > 0;
+    this.observers.set(observers);
   }
 
   /** `runId` is chosen by the caller only when the id must be known first (a keyed run's claim). */
@@ -104,170 +50,193 @@ export class PipelineRunner {
     options?: RunOptions,
     runId: string = nextRunId(),
   ): Promise<PipelineResult<Ctx>> {
-    const definition = plan.definition;
-    const steps = plan.steps;
     const started = performance.now();
+    const timeoutMs = options?.timeoutMs ?? plan.definition.timeoutMs;
+    const signal = options?.signal;
     // Not `{ ...input }`: on Node 20 adding a key to a spread copy costs ~0.6 µs, and operations
     // add keys to the context all the time.
-    const context = Object.assign({}, input) as Ctx;
-    let metrics: Record<string, number> = {};
-    const durations: number[] | undefined = steps.length > KEYED_METRICS_LIMIT ? [] : undefined;
-    const errors: OperationFailure[] = [];
-    if (this.observed) this.notifyRunStart(plan, runId);
-
-    const signal = options?.signal;
-    const timeoutMs = options?.timeoutMs ?? definition.timeoutMs;
-    const state = new RunState(runId, signal);
-    if (timeoutMs !== undefined) {
-      state.deadlineAt = started + timeoutMs;
-      state.runTimer = setTimeout(onRunTimeout, timeoutMs, state);
-    }
-    if (signal !== undefined) {
-      if (signal.aborted) state.interrupt('aborted');
-      else signal.addEventListener('abort', state, { once: true });
-    }
+    const record = new RunRecord<Ctx>(plan, Object.assign({}, input) as Ctx, timeoutMs);
+    if (this.observers.active) this.observers.emit('onRunStart', plan.definition, runId);
+    const state = new RunState(runId, signal, started, timeoutMs);
     // Without a deadline or a caller signal nothing can interrupt, so async steps are awaited plainly.
     const interruptible = timeoutMs !== undefined || signal !== undefined;
+
     // The end of one operation is the start of the next: one clock read per operation instead of
-    // two (a read costs ~40 ns on Node 20). Read afresh after set-up work and after a failure.
+    // two (a read costs ~40 ns on Node 20). Read afresh after set-up work and failures.
     let clock = interruptible ? performance.now() : started;
-
-    let failure: PipelineError | undefined;
-    let outcome: OperationOutcome = 'success';
-    let current: PlanStep | undefined;
-
-    let attempts: Record<string, number> | undefined;
-    for (let i = 0; i < steps.length; i++) {
-      const step = (current = steps[i]);
-      if (state.interrupted !== undefined) break;
-      const op = step.definition;
-      const ownBudget = op.timeoutMs !== undefined;
-      let stepOutcome: OperationOutcome = 'success';
-      let thrown: unknown;
-      if (step.compensation !== undefined && this.journal !== undefined) {
-        const refused = await this.recordBefore(plan, step, context, state);
+    if (!plan.sequential) {
+      await runGraph(this, plan, record as RunRecord<object>, state);
+    } else {
+      const op = state.sequence;
+      const steps = plan.steps;
+      // An index, not for-of: an iterator living across an await is one more object per run.
+      for (let i = 0; i < steps.length; i++) {
+        const step = steps[i];
+        record.current = step;
+        if (state.stopped) break;
+        if (step.compensation !== undefined && this.journal !== undefined) {
+          const refused = await this.recordBefore(plan, step, record.context, state);
+          clock = performance.now();
+          if (refused !== undefined) record.refuse(refused);
+          if (refused !== undefined || state.stopped) break;
+        }
+        const t0 = clock;
+        let thrown: unknown;
+        let failed = false;
+        try {
+          let out = this.startStep(plan, step, record.context, op, t0, interruptible);
+          if (isThenable(out)) out = await out;
+          this.merge(step, record.context, out);
+        } catch (error) {
+          // An interrupted wait is explained by the state, not by a thrown value.
+          thrown = error === INTERRUPTED ? undefined : error;
+          failed = true;
+        }
         clock = performance.now();
-        if (refused !== undefined) {
-          outcome = 'failure';
-          failure = refused;
-          break;
+        const outcome = this.settleStep(plan, step, record, state, op, failed, thrown, t0, clock);
+        if (outcome !== 'success') {
+          clock = performance.now();
+          if (record.failure !== undefined) break;
         }
-        if (state.interrupted !== undefined) break;
-      }
-      const t0 = clock;
-      if (ownBudget) state.operationDeadlineAt = t0 + (op.timeoutMs as number);
-      try {
-        let out =
-          op.retry === undefined
-            ? step.fn.call(
-                plan.instance,
-                context,
-                new OperationRunHandle(definition.name, op.name, state, ownBudget, 1),
-              )
-            : this.retrying(plan, step, context, state);
-        if (isThenable(out)) {
-          if (ownBudget) {
-            state.operationTimer = setTimeout(onOperationTimeout, op.timeoutMs, state);
-            out = await this.wait(out, state);
-          } else if (interruptible) {
-            out = await this.wait(out, state);
-          } else {
-            out = await out;
-          }
-        }
-        if (out !== undefined && out !== context) {
-          if (out === null || typeof out !== 'object') {
-            throw new TypeError(
-              messages.invalidReturn(step.label, out === null ? 'null' : typeof out),
-            );
-          }
-          Object.assign(context, out);
-        }
-      } catch (error) {
-        // An interrupted wait is explained by the state, not by a thrown value.
-        thrown = error === INTERRUPTED ? undefined : error;
-        stepOutcome = 'failure';
-      }
-      state.rejectWait = undefined;
-      const t1 = (clock = performance.now());
-      const took = t1 - t0;
-      if (durations === undefined) metrics[op.name] = took;
-      else durations.push(took);
-      if (op.retry !== undefined && state.attempts > 1) {
-        (attempts ??= {})[op.name] = state.attempts;
-      }
-      if (ownBudget) {
-        // A sync step cannot be stopped, but one that overran its budget still counts as timed out.
-        if (
-          state.operationTimedOut ||
-          (stepOutcome === 'success' && took > (op.timeoutMs as number))
-        ) {
-          stepOutcome = 'timeout';
-        }
-        state.endOperation();
-      } else if (op.retry !== undefined) {
-        state.endOperation();
-      }
-      // Its effect exists even if the run's budget ran out meanwhile, so it is undone on failure.
-      if (step.compensation !== undefined && stepOutcome === 'success') {
-        (state.done ??= []).push({ step, context: { ...context } });
-      }
-      if (state.interrupted === undefined && t1 >= state.deadlineAt) state.interrupt('timeout');
-      if (state.interrupted !== undefined) stepOutcome = state.interrupted;
-
-      if (stepOutcome !== 'success') {
-        if (this.observed) this.notifyOperationEnd(plan, step, stepOutcome, took, thrown, runId);
-        const { message, code, details } = this.explain(
-          plan,
-          step,
-          stepOutcome,
-          state,
-          thrown,
-          timeoutMs,
-        );
-        clock = performance.now();
-        if (op.critical || state.interrupted !== undefined) {
-          outcome = stepOutcome;
-          failure = pipelineError(op.name, message, code, details, thrown);
-          break;
-        }
-        errors.push({ operation: op.name, message, code, critical: false });
-      } else if (this.observed) {
-        this.notifyOperationEnd(plan, step, stepOutcome, took, undefined, runId);
       }
     }
-
-    // Interrupted before an operation started (e.g. the caller aborted between two steps).
-    if (failure === undefined && state.interrupted !== undefined && current !== undefined) {
-      outcome = state.interrupted;
-      const { message, code } = this.explain(plan, current, outcome, state, undefined, timeoutMs);
-      failure = pipelineError(current.definition.name, message, code, undefined, undefined);
-    }
+    record.interruptedBetween(state);
     state.finish();
+    if ((record.failure !== undefined && state.done !== undefined) || state.journal !== undefined) {
+      return this.compensateAndConclude(plan, record, state, started);
+    }
+    // Without a deadline or a signal nothing happened since the last clock read.
+    return this.conclude(plan, record, state, (interruptible ? performance.now() : clock) - started);
+  }
+
+  /** Undoes a failed run's compensable steps and clears its journal before concluding. */
+  private async compensateAndConclude<Ctx extends object>(
+    plan: PipelinePlan,
+    record: RunRecord<Ctx>,
+    state: RunState,
+    started: number,
+  ): Promise<PipelineResult<Ctx>> {
     const compensation =
-      failure !== undefined && state.done !== undefined
-        ? await this.compensateAll(plan, state.done, runId)
+      record.failure !== undefined && state.done !== undefined
+        ? await this.compensateAll(plan, state.done, state.runId)
         : undefined;
     // Cleared only once the compensations have run: a crash before then leaves it to a sweep.
     if (state.journal !== undefined) await this.journal!.end(state.journal);
+    return this.conclude(plan, record, state, performance.now() - started, compensation);
+  }
 
-    const duration =
-      (interruptible || compensation !== undefined || state.journal !== undefined
-        ? performance.now()
-        : clock) - started;
-    if (durations !== undefined) metrics = collectMetrics(steps, durations);
-    const result: PipelineResult<Ctx> =
-      failure === undefined
-        ? { success: true, runId, data: context, duration, metrics, errors }
-        : { success: false, runId, error: failure, duration, metrics, errors };
-    if (attempts !== undefined)
-      (result as { attempts?: Record<string, number> }).attempts = attempts;
-    if (compensation !== undefined) {
-      (result as { compensation?: Record<string, CompensationOutcome> }).compensation =
-        compensation;
+  /** Builds the result and tells observers the run ended. */
+  private conclude<Ctx extends object>(
+    plan: PipelinePlan,
+    record: RunRecord<Ctx>,
+    state: RunState,
+    duration: number,
+    compensation?: Record<string, CompensationOutcome>,
+  ): PipelineResult<Ctx> {
+    const result = record.toResult(state.runId, duration, compensation);
+    if (this.observers.active) {
+      this.observers.emit('onRunEnd', plan.definition, record.outcome, result);
     }
-    if (this.observed) this.notifyRunEnd(plan, outcome, result);
     return result;
+  }
+
+  /**
+   * Calls a step (under its retry policy) and returns what it returned, or the promise to await
+   * for it: raced against its own budget and the run's interruptions when either exists.
+   */
+  startStep(
+    plan: PipelinePlan,
+    step: PlanStep,
+    context: object,
+    op: OperationState,
+    t0: number,
+    interruptible: boolean,
+  ): unknown {
+    const definition = step.definition;
+    const timeoutMs = definition.timeoutMs;
+    if (timeoutMs !== undefined) op.begin(timeoutMs, t0);
+    const out =
+      definition.retry === undefined
+        ? step.fn.call(
+            plan.instance,
+            context,
+            new OperationRunHandle(
+              plan.definition.name,
+              definition.name,
+              op,
+              timeoutMs !== undefined,
+              1,
+            ),
+          )
+        : this.retrying(plan, step, context, op);
+    if (!isThenable(out) || (timeoutMs === undefined && !interruptible)) return out;
+    return op.wait(out, timeoutMs);
+  }
+
+  /** Merges a step's returned partial into the context; anything but an object is a bug. */
+  merge(step: PlanStep, context: object, out: unknown): void {
+    if (out === undefined || out === context) return;
+    if (out === null || typeof out !== 'object') {
+      throw new TypeError(messages.invalidReturn(step.label, out === null ? 'null' : typeof out));
+    }
+    Object.assign(context, out);
+  }
+
+  /**
+   * Decides how a step that ended at `t1` went, records it, and tells observers. A critical
+   * failure, or any failure once the run is interrupted, becomes the run's failure.
+   */
+  settleStep(
+    plan: PipelinePlan,
+    step: PlanStep,
+    record: RunRecord<object>,
+    state: RunState,
+    op: OperationState,
+    failed: boolean,
+    thrown: unknown,
+    t0: number,
+    t1: number,
+  ): OperationOutcome {
+    const definition = step.definition;
+    const took = t1 - t0;
+    let outcome: OperationOutcome = failed ? 'failure' : 'success';
+    record.measure(step, definition.order, took, op.attempts);
+    if (definition.timeoutMs !== undefined) {
+      // A sync step cannot be stopped, but one that overran its budget still counts as timed out.
+      if (op.timedOut || (outcome === 'success' && took > definition.timeoutMs)) {
+        outcome = 'timeout';
+      }
+      op.end();
+    } else if (definition.retry !== undefined) {
+      op.end();
+    }
+    // Its effect exists even if the run's budget ran out meanwhile, so it is undone on failure.
+    if (step.compensation !== undefined && outcome === 'success') {
+      state.remember(step, record.context);
+    }
+    if (state.interrupted === undefined && t1 >= state.deadlineAt) state.interrupt('timeout');
+    if (state.interrupted !== undefined) outcome = state.interrupted;
+    else if (state.stopped && outcome !== 'success') outcome = 'aborted'; // a sibling halted the run
+
+    if (this.observers.active) {
+      const error = outcome === 'success' ? undefined : thrown;
+      this.observers.emit(
+        'onOperationEnd',
+        plan.definition,
+        definition,
+        outcome,
+        took,
+        error,
+        state.runId,
+        t0 - state.startedAt,
+      );
+    }
+    if (outcome === 'success' || (state.stopped && state.interrupted === undefined)) {
+      return outcome;
+    }
+    const fatal = definition.critical || state.interrupted !== undefined;
+    if (record.failure === undefined) record.fail(step, outcome, state, thrown, fatal);
+    return outcome;
   }
 
   /**
@@ -278,35 +247,43 @@ export class PipelineRunner {
     plan: PipelinePlan,
     step: PlanStep,
     context: object,
-    state: RunState,
+    op: OperationState,
   ): Promise<unknown> {
-    const op = step.definition;
-    const policy = op.retry as RetryPolicy;
-    const generation = state.generation;
-    const ownBudget = op.timeoutMs !== undefined;
+    const definition = step.definition;
+    const policy = definition.retry as RetryPolicy;
+    const generation = op.current;
+    const ownBudget = definition.timeoutMs !== undefined;
     for (let attempt = 1; ; attempt++) {
-      state.attempts = attempt;
+      op.attempts = attempt;
       try {
         const run = new OperationRunHandle(
           plan.definition.name,
-          op.name,
-          state,
+          definition.name,
+          op,
           ownBudget,
           attempt,
         );
         const out = step.fn.call(plan.instance, context, run);
         return isThenable(out) ? await out : out;
       } catch (error) {
-        if (!state.isCurrent(generation)) throw INTERRUPTED;
+        if (!op.isCurrent(generation)) throw INTERRUPTED;
         if (attempt >= policy.attempts || !isRetryable(error, policy)) throw error;
         const delay = retryDelay(policy, attempt);
         // No retry that could not start before the deadline.
-        if (performance.now() + delay >= Math.min(state.deadlineAt, state.operationDeadlineAt)) {
-          throw error;
+        if (performance.now() + delay >= op.deadline) throw error;
+        if (this.observers.active) {
+          this.observers.emit(
+            'onOperationRetry',
+            plan.definition,
+            definition,
+            attempt,
+            delay,
+            error,
+            op.run.runId,
+          );
         }
-        if (this.observed) this.notifyRetry(plan, step, attempt, delay, error, state.runId);
-        await state.pause(delay);
-        if (!state.isCurrent(generation)) throw INTERRUPTED;
+        await op.pause(delay);
+        if (!op.isCurrent(generation)) throw INTERRUPTED;
       }
     }
   }
@@ -314,8 +291,10 @@ export class PipelineRunner {
   /**
    * Records `step` for crash recovery before it starts; the error that ends the run when the
    * store cannot record it. Not raced against the run's deadline: a store call bounds itself.
+   * Operations side by side record one after another (`state.recording`), so a later write can
+   * never land before an earlier one and drop it from the record.
    */
-  private async recordBefore(
+  async recordBefore(
     plan: PipelinePlan,
     step: PlanStep,
     context: object,
@@ -324,7 +303,7 @@ export class PipelineRunner {
     const pipeline = plan.definition.name;
     const journal = (state.journal ??= new RunJournal(pipeline, state.runId));
     try {
-      await this.journal!.before(journal, step.definition.name, context);
+      await state.serialize(() => this.journal!.before(journal, step.definition.name, context));
       return undefined;
     } catch (error) {
       this.logger.error(
@@ -342,6 +321,11 @@ export class PipelineRunner {
     }
   }
 
+  /** Whether compensable steps are recorded for crash recovery. */
+  get journaling(): boolean {
+    return this.journal !== undefined;
+  }
+
   /**
    * Runs a crashed run's compensations, last first, with the contexts it recorded and
    * `run.recovery` set; observers hear `onRecoveryEnd` (not `onCompensationEnd`).
@@ -355,12 +339,12 @@ export class PipelineRunner {
     for (let i = entries.length - 1; i >= 0; i--) {
       const report = await compensate(plan, entries[i], runId, true);
       reports.push(report);
-      if (this.observed) this.notifyRecoveryEnd(plan, report, runId);
+      this.reportCompensation('onRecoveryEnd', plan, report, runId);
     }
     return reports;
   }
 
-  /** Undoes the succeeded steps, last first; a failing undo is recorded and the rest still run. */
+  /** Undoes the succeeded steps, last finished first; a failing undo is recorded and the rest still run. */
   private async compensateAll(
     plan: PipelinePlan,
     done: readonly Compensable[],
@@ -383,154 +367,26 @@ export class PipelineRunner {
           ),
         );
       }
-      if (this.observed) this.notifyCompensationEnd(plan, report, runId);
+      this.reportCompensation('onCompensationEnd', plan, report, runId);
     }
     return outcomes;
   }
 
-  /** Awaits an operation's promise unless the run or the operation is interrupted first. */
-  private wait(promise: PromiseLike<unknown>, state: RunState): Promise<unknown> {
-    if (state.interrupted !== undefined || state.operationTimedOut)
-      return Promise.reject(INTERRUPTED);
-    return new Promise((resolve, reject) => {
-      state.rejectWait = reject;
-      promise.then(resolve, reject);
-    });
-  }
-
-  private explain(
-    plan: PipelinePlan,
-    step: PlanStep,
-    outcome: OperationOutcome,
-    state: RunState,
-    thrown: unknown,
-    runTimeoutMs: number | undefined,
-  ): { message: string; code: string; details?: unknown } {
-    const name = step.definition.name;
-    if (state.interrupted === 'timeout') {
-      return {
-        message: messages.runTimedOut(plan.definition.name, runTimeoutMs as number, name),
-        code: 'TIMEOUT',
-      };
-    }
-    if (state.interrupted === 'aborted')
-      return { message: messages.runAborted(name), code: 'ABORTED' };
-    if (outcome === 'timeout') {
-      return {
-        message: messages.operationTimedOut(name, step.definition.timeoutMs as number),
-        code: 'TIMEOUT',
-      };
-    }
-    return describeThrown(thrown);
-  }
-
-  private notifyRunStart(plan: PipelinePlan, runId: string): void {
-    for (const observer of this.observers) {
-      try {
-        observer.onRunStart?.(plan.definition, runId);
-      } catch (error) {
-        this.observerFailed('onRunStart', observer, error);
-      }
-    }
-  }
-
-  private notifyOperationEnd(
-    plan: PipelinePlan,
-    step: PlanStep,
-    outcome: OperationOutcome,
-    took: number,
-    error: unknown,
-    runId: string,
-  ): void {
-    for (const observer of this.observers) {
-      try {
-        observer.onOperationEnd?.(plan.definition, step.definition, outcome, took, error, runId);
-      } catch (failure) {
-        this.observerFailed('onOperationEnd', observer, failure);
-      }
-    }
-  }
-
-  private notifyRetry(
-    plan: PipelinePlan,
-    step: PlanStep,
-    attempt: number,
-    delayMs: number,
-    error: unknown,
-    runId: string,
-  ): void {
-    for (const observer of this.observers) {
-      try {
-        observer.onOperationRetry?.(
-          plan.definition,
-          step.definition,
-          attempt,
-          delayMs,
-          error,
-          runId,
-        );
-      } catch (failure) {
-        this.observerFailed('onOperationRetry', observer, failure);
-      }
-    }
-  }
-
-  private notifyCompensationEnd(
+  private reportCompensation(
+    hook: 'onCompensationEnd' | 'onRecoveryEnd',
     plan: PipelinePlan,
     report: CompensationReport,
     runId: string,
   ): void {
-    for (const observer of this.observers) {
-      try {
-        observer.onCompensationEnd?.(
-          plan.definition,
-          report.entry.step.definition,
-          report.outcome,
-          report.durationMs,
-          report.error,
-          runId,
-        );
-      } catch (error) {
-        this.observerFailed('onCompensationEnd', observer, error);
-      }
-    }
-  }
-
-  private notifyRecoveryEnd(plan: PipelinePlan, report: CompensationReport, runId: string): void {
-    for (const observer of this.observers) {
-      try {
-        observer.onRecoveryEnd?.(
-          plan.definition,
-          report.entry.step.definition,
-          report.outcome,
-          report.durationMs,
-          report.error,
-          runId,
-        );
-      } catch (error) {
-        this.observerFailed('onRecoveryEnd', observer, error);
-      }
-    }
-  }
-
-  private notifyRunEnd(
-    plan: PipelinePlan,
-    outcome: OperationOutcome,
-    result: PipelineResult<unknown>,
-  ): void {
-    for (const observer of this.observers) {
-      try {
-        observer.onRunEnd?.(plan.definition, outcome, result);
-      } catch (error) {
-        this.observerFailed('onRunEnd', observer, error);
-      }
-    }
-  }
-
-  private observerFailed(hook: string, observer: OrchestratorObserver, error: unknown): void {
-    this.logger.error(
-      messages.observerFailed(hook, observer.constructor.name),
-      error instanceof Error ? error.stack : String(error),
+    if (!this.observers.active) return;
+    this.observers.emit(
+      hook,
+      plan.definition,
+      report.entry.step.definition,
+      report.outcome,
+      report.durationMs,
+      report.error,
+      runId,
     );
   }
 }

@@ -1,8 +1,7 @@
-import { performance } from 'node:perf_hooks';
 import { messages } from './orchestrator.messages.js';
-import type { OperationRun } from './interfaces/operation-run.interface.js';
 import type { RunJournal } from './compensation-journal.js';
 import type { PlanStep } from './pipeline-plan.js';
+import { OperationState } from './operation-state.js';
 
 /** Rejection value that tells an interrupted wait apart from an operation's own error. */
 export const INTERRUPTED: unique symbol = Symbol('interrupted');
@@ -17,35 +16,68 @@ export interface Compensable {
 
 /**
  * Per-run state. Lazy by design: no AbortController, timer or listener exists unless the run
- * has a deadline, a caller signal, or an operation asks for `run.signal`.
+ * has a deadline, a caller signal, or an operation asks for `run.signal`. What belongs to one
+ * operation lives in its `OperationState`.
  */
 export class RunState {
+  /** Why the run was cut short from outside (its deadline, the caller's signal), if it was. */
   interrupted: Interruption | undefined;
-  /** Set when the current operation's own budget ran out (the run may go on). */
-  operationTimedOut = false;
-  /** Rejects the wait on the current async operation. */
-  rejectWait: ((reason: unknown) => void) | undefined;
-  runController: AbortController | undefined;
-  operationController: AbortController | undefined;
-  runTimer: ReturnType<typeof setTimeout> | undefined;
-  operationTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Nothing new may start: interrupted, or a critical failure while operations ran side by side
+   * (`halt`), whose siblings are then aborted.
+   */
+  stopped = false;
   /** `performance.now()` value at which the run's budget ends. */
   deadlineAt = Infinity;
-  operationDeadlineAt = Infinity;
-  /** Tries of the current operation; only counted when it has a retry policy. */
-  attempts = 1;
-  /** Steps to undo if the run fails; created on the first compensable success. */
+  /** Steps to undo if the run fails, in the order they finished. */
   done: Compensable[] | undefined;
   /** What the run recorded for crash recovery; created before its first compensable operation. */
   journal: RunJournal | undefined;
-  /** Bumped when an operation ends, so a retry loop left behind knows to stop. */
-  generation = 0;
-  retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private runController: AbortController | undefined;
+  private runTimer: ReturnType<typeof setTimeout> | undefined;
+  private haltReason: unknown;
+  /** The one operation of a sequence at a time; operations side by side open their own. */
+  private sequenceSlot: OperationState | undefined;
+  /** Operations running side by side; created by the first one (sequences never need it). */
+  private open: Set<OperationState> | undefined;
+
+  /** Journal writes of operations side by side, one after another. */
+  private recording: Promise<unknown> | undefined;
 
   constructor(
     readonly runId: string,
     readonly callerSignal: AbortSignal | undefined,
-  ) {}
+    /** `performance.now()` when the run started: operations' start offsets count from it. */
+    readonly startedAt: number,
+    timeoutMs: number | undefined,
+  ) {
+    const started = startedAt;
+    if (timeoutMs !== undefined) {
+      this.deadlineAt = started + timeoutMs;
+      this.runTimer = setTimeout(onRunTimeout, timeoutMs, this);
+    }
+    if (callerSignal !== undefined) {
+      if (callerSignal.aborted) this.interrupt('aborted');
+      else callerSignal.addEventListener('abort', this, { once: true });
+    }
+  }
+
+  /** The slot a sequence reuses for each of its operations. */
+  get sequence(): OperationState {
+    return (this.sequenceSlot ??= new OperationState(this));
+  }
+
+  /** A slot for one operation running beside others; `closeOperation` when it has settled. */
+  openOperation(): OperationState {
+    const state = new OperationState(this);
+    (this.open ??= new Set()).add(state);
+    return state;
+  }
+
+  closeOperation(state: OperationState): void {
+    state.end();
+    this.open?.delete(state);
+  }
 
   /** The caller's signal fired. */
   handleEvent(): void {
@@ -55,7 +87,7 @@ export class RunState {
   get runSignal(): AbortSignal {
     if (this.runController === undefined) {
       this.runController = new AbortController();
-      if (this.interrupted !== undefined) this.runController.abort(this.reason());
+      if (this.stopped) this.runController.abort(this.reason());
     }
     return this.runController.signal;
   }
@@ -63,98 +95,56 @@ export class RunState {
   interrupt(kind: Interruption): void {
     if (this.interrupted !== undefined) return;
     this.interrupted = kind;
-    const reason = this.reason();
-    this.runController?.abort(reason);
-    this.operationController?.abort(reason);
-    this.rejectWait?.(INTERRUPTED);
+    this.stopAll();
   }
 
-  timeOutOperation(): void {
-    this.operationTimedOut = true;
-    this.operationController?.abort(new DOMException('Operation timed out', 'TimeoutError'));
-    this.rejectWait?.(INTERRUPTED);
+  /** A critical operation failed while others ran: abort them, start nothing new. */
+  halt(operation: string): void {
+    if (this.stopped) return;
+    this.haltReason = new DOMException(messages.siblingFailed(operation), 'AbortError');
+    this.stopAll();
+  }
+
+  /** Marks a succeeded compensable step, with the context right after it, for undoing. */
+  remember(step: PlanStep, context: object): void {
+    (this.done ??= []).push({ step, context: { ...context } });
+  }
+
+  /** Runs `write` after the run's previous journal write has settled, whatever its outcome. */
+  serialize<T>(write: () => Promise<T>): Promise<T> {
+    const next = this.recording === undefined ? write() : this.recording.then(write, write);
+    this.recording = next.catch(() => undefined);
+    return next;
   }
 
   reason(): unknown {
     if (this.interrupted === 'timeout')
       return new DOMException('Pipeline timed out', 'TimeoutError');
+    if (this.interrupted === undefined && this.haltReason !== undefined) return this.haltReason;
     return this.callerSignal?.reason ?? new DOMException('Run aborted', 'AbortError');
-  }
-
-  isCurrent(generation: number): boolean {
-    return (
-      generation === this.generation && this.interrupted === undefined && !this.operationTimedOut
-    );
-  }
-
-  /** The wait between tries; cleared (and so never resolved) if the operation ends first. */
-  pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.retryTimer = setTimeout(resolve, ms);
-    });
-  }
-
-  /** Clears what one operation set up, so the next one starts clean. */
-  endOperation(): void {
-    this.generation++;
-    this.attempts = 1;
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    if (this.operationTimer !== undefined) clearTimeout(this.operationTimer);
-    this.operationTimer = undefined;
-    this.operationTimedOut = false;
-    this.operationController = undefined;
-    this.operationDeadlineAt = Infinity;
   }
 
   finish(): void {
     if (this.runTimer !== undefined) clearTimeout(this.runTimer);
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    // The sequence's slot needs no clean-up: an operation with a timer or a retry ends its own.
     this.callerSignal?.removeEventListener('abort', this);
     // Work an operation started with `run.signal` must not outlive the run.
     if (this.runController !== undefined && !this.runController.signal.aborted) {
       this.runController.abort(new DOMException(messages.runFinished, 'AbortError'));
     }
   }
+
+  private stopAll(): void {
+    this.stopped = true;
+    const reason = this.reason();
+    this.runController?.abort(reason);
+    this.sequenceSlot?.interrupt(reason);
+    if (this.open !== undefined) for (const state of this.open) state.interrupt(reason);
+  }
 }
 
-export function onRunTimeout(state: RunState): void {
+function onRunTimeout(state: RunState): void {
   state.interrupt('timeout');
-}
-
-export function onOperationTimeout(state: RunState): void {
-  state.timeOutOperation();
-}
-
-/** The `run` argument of an operation; one small object per started try. */
-export class OperationRunHandle implements OperationRun {
-  constructor(
-    readonly pipeline: string,
-    readonly operation: string,
-    private readonly state: RunState,
-    private readonly ownBudget: boolean,
-    readonly attempt: number,
-  ) {}
-
-  get runId(): string {
-    return this.state.runId;
-  }
-
-  get signal(): AbortSignal {
-    const state = this.state;
-    if (!this.ownBudget) return state.runSignal;
-    if (state.operationController === undefined) {
-      state.operationController = new AbortController();
-      if (state.interrupted !== undefined) state.operationController.abort(state.reason());
-      else if (state.operationTimedOut) state.timeOutOperation();
-    }
-    return state.operationController.signal;
-  }
-
-  get deadline(): number | undefined {
-    const at = Math.min(this.state.deadlineAt, this.state.operationDeadlineAt);
-    return at === Infinity ? undefined : performance.timeOrigin + at;
-  }
 }
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -1,11 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { parse } from 'yaml';
-import {
-  Operation,
-  OrchestratorModule,
-  Pipeline,
-  PipelineRegistry,
-} from '../index.js';
+import { Operation, OrchestratorModule, Pipeline, PipelineRegistry } from '../index.js';
 import type { AlertRule } from './alert-rules.js';
 import { grafanaFiles, slug } from './grafana-files.js';
 

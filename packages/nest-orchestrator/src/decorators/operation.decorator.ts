@@ -23,6 +23,7 @@ export function Operation(criticalOrOptions?: boolean | OperationOptions): Metho
     retry: options.retry,
     compensate: options.compensate,
     compensationTimeoutMs: options.compensationTimeoutMs,
+    after: options.after === undefined ? undefined : Object.freeze([...options.after]),
     sequence: sequence++,
   };
   return SetMetadata(OPERATION_METADATA, metadata);

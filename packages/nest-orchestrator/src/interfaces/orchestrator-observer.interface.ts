@@ -8,7 +8,11 @@ import type { OperationOutcome, PipelineResult } from './pipeline-result.interfa
  */
 export interface OrchestratorObserver {
   onRunStart?(pipeline: PipelineDefinition, runId: string): void;
-  /** Called once per operation that started, whatever its outcome; `durationMs` as in `metrics`. */
+  /**
+   * Called once per operation that started, whatever its outcome; `durationMs` as in `metrics`.
+   * `startOffsetMs` is when it started, counted from the start of the run: with `durationMs`,
+   * enough to draw a run as a waterfall, operations side by side included.
+   */
   onOperationEnd?(
     pipeline: PipelineDefinition,
     operation: OperationDefinition,
@@ -16,6 +20,7 @@ export interface OrchestratorObserver {
     durationMs: number,
     error: unknown,
     runId: string,
+    startOffsetMs: number,
   ): void;
   /** A try failed and another follows after `delayMs`; `attempt` is the try that failed. */
   onOperationRetry?(

@@ -23,6 +23,11 @@ export interface OperationDefinition {
   readonly compensate: string | undefined;
   /** Budget of the compensation in ms (set when `compensate` is). */
   readonly compensationTimeoutMs: number | undefined;
+  /**
+   * Operations this one starts after, resolved: `[]` for the first one or one declared with
+   * `after: []`, `['<previous>']` for one in a plain sequence.
+   */
+  readonly after: readonly string[];
 }
 
 /** A discovered pipeline: what metrics, dashboards, docs and schematics read. */

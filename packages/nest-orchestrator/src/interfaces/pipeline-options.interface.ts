@@ -38,6 +38,12 @@ export interface OperationOptions {
   compensate?: string;
   /** Budget of the compensation in ms; defaults to the operation's timeout, then 5000. */
   compensationTimeoutMs?: number;
+  /**
+   * Names of operations declared earlier in the same pipeline that this one starts after; it
+   * starts as soon as all of them have finished. Without it, an operation starts after the one
+   * declared just before it; `after: []` starts it with the run (README "Operations side by side").
+   */
+  after?: readonly string[];
 }
 
 /** What the decorators store; the accessor turns it into definitions. */
@@ -54,6 +60,7 @@ export interface OperationMetadata {
   readonly retry: RetryOptions | false | undefined;
   readonly compensate: string | undefined;
   readonly compensationTimeoutMs: number | undefined;
+  readonly after: readonly string[] | undefined;
   /** Global declaration sequence: orders operations as written, parents before subclasses. */
   readonly sequence: number;
 }

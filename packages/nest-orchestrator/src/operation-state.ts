@@ -1,0 +1,129 @@
+import { performance } from 'node:perf_hooks';
+import type { OperationRun } from './interfaces/operation-run.interface.js';
+import { INTERRUPTED, type RunState } from './run-state.js';
+
+/**
+ * What one started operation holds: its own budget and timer, its signal, the wait the runner
+ * is in, and its tries. A sequence reuses one (`RunState.sequenceSlot`); operations side by side
+ * get one each. Only this class writes its fields.
+ */
+export class OperationState {
+  /** Set when this operation's own budget ran out (the run may go on). */
+  private timedOutFlag = false;
+  private rejectWait: ((reason: unknown) => void) | undefined;
+  private controller: AbortController | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** `performance.now()` value at which this operation's own budget ends. */
+  private deadlineAt = Infinity;
+  /** Bumped when an operation ends, so a retry loop left behind knows to stop. */
+  private generation = 0;
+  /** Tries of the current operation; only counted when it has a retry policy. */
+  attempts = 1;
+
+  constructor(readonly run: RunState) {}
+
+  get timedOut(): boolean {
+    return this.timedOutFlag;
+  }
+
+  /** Which operation this slot holds now; a retry loop compares it with `isCurrent`. */
+  get current(): number {
+    return this.generation;
+  }
+
+  /** Starts an operation's own budget at `t0` (its timer is armed only if it goes async). */
+  begin(timeoutMs: number, t0: number): void {
+    this.deadlineAt = t0 + timeoutMs;
+  }
+
+  /** The end of this operation's or the run's budget, whichever comes first. */
+  get deadline(): number {
+    return Math.min(this.run.deadlineAt, this.deadlineAt);
+  }
+
+  /** Awaits `promise` unless the run or this operation is interrupted first. */
+  wait(promise: PromiseLike<unknown>, timeoutMs: number | undefined): Promise<unknown> {
+    if (this.run.stopped || this.timedOutFlag) return Promise.reject(INTERRUPTED);
+    if (timeoutMs !== undefined) this.timer = setTimeout(onOperationTimeout, timeoutMs, this);
+    return new Promise((resolve, reject) => {
+      this.rejectWait = reject;
+      promise.then(resolve, reject);
+    });
+  }
+
+  /** Stops the wait and aborts the signal: the run was interrupted or halted. */
+  interrupt(reason: unknown): void {
+    this.controller?.abort(reason);
+    this.rejectWait?.(INTERRUPTED);
+  }
+
+  timeOut(): void {
+    this.timedOutFlag = true;
+    this.controller?.abort(new DOMException('Operation timed out', 'TimeoutError'));
+    this.rejectWait?.(INTERRUPTED);
+  }
+
+  isCurrent(generation: number): boolean {
+    return generation === this.generation && !this.run.stopped && !this.timedOutFlag;
+  }
+
+  /** The wait between tries; cleared (and so never resolved) if the operation ends first. */
+  pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.retryTimer = setTimeout(resolve, ms);
+    });
+  }
+
+  /** The signal of an operation with its own budget: aborted by that budget or by the run. */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.run.stopped) this.controller.abort(this.run.reason());
+      else if (this.timedOutFlag) this.timeOut();
+    }
+    return this.controller.signal;
+  }
+
+  /** Clears what one operation set up, so the next one starts clean. */
+  end(): void {
+    this.rejectWait = undefined;
+    this.generation++;
+    this.attempts = 1;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timedOutFlag = false;
+    this.controller = undefined;
+    this.deadlineAt = Infinity;
+  }
+}
+
+function onOperationTimeout(state: OperationState): void {
+  state.timeOut();
+}
+
+/** The `run` argument of an operation; one small object per started try. */
+export class OperationRunHandle implements OperationRun {
+  constructor(
+    readonly pipeline: string,
+    readonly operation: string,
+    private readonly state: OperationState,
+    private readonly ownBudget: boolean,
+    readonly attempt: number,
+  ) {}
+
+  get runId(): string {
+    return this.state.run.runId;
+  }
+
+  get signal(): AbortSignal {
+    return this.ownBudget ? this.state.signal : this.state.run.runSignal;
+  }
+
+  get deadline(): number | undefined {
+    const at = this.state.deadline;
+    return at === Infinity ? undefined : performance.timeOrigin + at;
+  }
+}
