@@ -12,7 +12,8 @@ export interface StepRunner {
     plan: PipelinePlan,
     step: PlanStep,
     context: object,
-    op: OperationState,
+    state: RunState,
+    op: OperationState | undefined,
     t0: number,
     interruptible: boolean,
   ): unknown;
@@ -22,7 +23,7 @@ export interface StepRunner {
     step: PlanStep,
     record: RunRecord<object>,
     state: RunState,
-    op: OperationState,
+    op: OperationState | undefined,
     failed: boolean,
     thrown: unknown,
     t0: number,
@@ -87,7 +88,7 @@ export function runGraph(
       let failed = false;
       try {
         // Always raced: a sibling's critical failure must be able to stop the wait.
-        let out = runner.startStep(plan, step, record.context, op, t0, true);
+        let out = runner.startStep(plan, step, record.context, state, op, t0, true);
         if (isThenable(out)) out = await out;
         runner.merge(step, record.context, out);
       } catch (error) {

@@ -104,26 +104,29 @@ function onOperationTimeout(state: OperationState): void {
   state.timeOut();
 }
 
-/** The `run` argument of an operation; one small object per started try. */
+/**
+ * The `run` argument of an operation; one small object per started try. `budget` is the
+ * operation's own state when it has its own budget (its signal and deadline), else undefined.
+ */
 export class OperationRunHandle implements OperationRun {
   constructor(
     readonly pipeline: string,
     readonly operation: string,
-    private readonly state: OperationState,
-    private readonly ownBudget: boolean,
+    private readonly run: RunState,
+    private readonly budget: OperationState | undefined,
     readonly attempt: number,
   ) {}
 
   get runId(): string {
-    return this.state.run.runId;
+    return this.run.runId;
   }
 
   get signal(): AbortSignal {
-    return this.ownBudget ? this.state.signal : this.state.run.runSignal;
+    return this.budget === undefined ? this.run.runSignal : this.budget.signal;
   }
 
   get deadline(): number | undefined {
-    const at = this.state.deadline;
+    const at = this.budget === undefined ? this.run.deadlineAt : this.budget.deadline;
     return at === Infinity ? undefined : performance.timeOrigin + at;
   }
 }

@@ -116,7 +116,7 @@ export function buildPlan(
 
   const methodByName = new Map<string, string>();
   const operations: OperationDefinition[] = [];
-  const steps: Omit<PlanStep, 'dependents'>[] = [];
+  const steps: Omit<PlanStep, 'dependents' | 'plain'>[] = [];
   const names = found.map(({ method, metadata }) => metadata.name ?? method);
   for (const [index, { method, fn, metadata }] of found.entries()) {
     const name = metadata.name ?? method;
@@ -161,6 +161,10 @@ export function buildPlan(
   const planSteps: PlanStep[] = steps.map((step, i) => ({
     ...step,
     dependents: steps.flatMap((other, j) => (other.after.includes(i) ? [j] : [])),
+    plain:
+      step.definition.timeoutMs === undefined &&
+      step.definition.retry === undefined &&
+      step.compensation === undefined,
   }));
   const sequential = planSteps.every((step, i) =>
     i === 0 ? step.after.length === 0 : step.after.length === 1 && step.after[0] === i - 1,

@@ -17,6 +17,8 @@ export interface PlanStep {
   readonly after: readonly number[];
   /** Positions of the steps that start after this one. */
   readonly dependents: readonly number[];
+  /** No budget, retry policy or compensation: a success needs only its duration recorded. */
+  readonly plain: boolean;
 }
 
 /** A pipeline ready to run: built once at boot, read on every run. */
