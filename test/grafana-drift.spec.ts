@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'packages/nest-orchestrator/dist/cli/main.js');
 
 // The package's own command, as a user runs it, against the starter compiled as `nest build` does.
-describe('committed grafana/ files', () => {
+describe('committed generated files (grafana/, README diagrams)', () => {
   let app: AppCopy;
   beforeAll(async () => {
     app = await buildAppCopy();
@@ -29,6 +29,17 @@ describe('committed grafana/ files', () => {
     );
     // Fails with the files to regenerate (`npm run generate:dashboards`, then commit).
     expect(stdout).toMatch(/^grafana\/ matches the pipelines \(\d+ files\)\.$/m);
+  }, 60_000);
+
+  it('include README diagrams that match `nest-orchestrator diagram --boot` today', async () => {
+    const module = join(dirname(app.main), 'app.module.js');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [cli, 'diagram', '--check', '--boot', '--module', module, '--file', 'README.md'],
+      { cwd: root, env: { ...process.env, NODE_ENV: 'development', PGLITE_DATA_DIR: 'memory://' } },
+    ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error) }));
+    // Fails when a pipeline changed: `npm run generate:diagrams`, then commit README.md.
+    expect(stdout).toMatch(/^The diagrams in README\.md match the pipelines \(\d+\)\.$/m);
   }, 60_000);
 
   it('hold alert rules that promtool check rules accepts', async () => {

@@ -44,12 +44,13 @@ export class CancelOrderPipeline {
     return { order };
   }
 
-  @Operation({ critical: false, timeoutMs: NOTIFY_TIMEOUT_MS })
+  // notify and track both need only the cancelled order: they run side by side after it.
+  @Operation({ critical: false, timeoutMs: NOTIFY_TIMEOUT_MS, after: ['update'] })
   async notify(ctx: CancelOrderContext, run: OperationRun): Promise<void> {
     await this.notifier.orderCancelled(ctx.customerId, ctx.order!, run.signal);
   }
 
-  @Operation(false)
+  @Operation({ critical: false, after: ['update'] })
   track(ctx: CancelOrderContext): void {
     this.analytics.track('order_cancelled', {
       orderId: ctx.order!.id,

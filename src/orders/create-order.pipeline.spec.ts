@@ -1,11 +1,12 @@
-import { runOperation } from 'nest-orchestrator/testing';
+import { createPipelineTestingModule, runOperation } from 'nest-orchestrator/testing';
 import type { CreateOrderContext } from './create-order.context.js';
 import { CreateOrderPipeline } from './create-order.pipeline.js';
 import { OrderAnalytics } from './order-analytics.service.js';
 import type { OrderNotifier } from './notifier/order-notifier.js';
 import type { OrderView } from './order.types.js';
-import { StockReservationLostError, type OrdersRepository } from './orders.repository.js';
-import type { StockRepository } from './stock.repository.js';
+import { OrdersRepository, StockReservationLostError } from './orders.repository.js';
+import { StockRepository } from './stock.repository.js';
+import { ORDER_NOTIFIER } from './notifier/order-notifier.js';
 
 const order: OrderView = {
   id: '3f1c7a52-9c1e-4b8e-9a53-0f6a2f1d8c11',
@@ -235,5 +236,38 @@ describe('CreateOrderPipeline', () => {
     const { pipeline, analytics } = pipelineWith();
     await runOperation(pipeline, 'track', context({ order }));
     expect(analytics.count('order_created')).toBe(1);
+  });
+
+  it('runs notify and track side by side once the order exists', async () => {
+    const { pipeline, analytics } = pipelineWith();
+    let finishNotify!: () => void;
+    let trackedWhileNotifying = -1;
+    const app = await createPipelineTestingModule(CreateOrderPipeline, {
+      providers: [
+        { provide: OrdersRepository, useValue: Reflect.get(pipeline, 'orders') },
+        { provide: StockRepository, useValue: Reflect.get(pipeline, 'stock') },
+        { provide: OrderAnalytics, useValue: analytics },
+        {
+          provide: ORDER_NOTIFIER,
+          useValue: {
+            orderCreated: () =>
+              new Promise<void>((resolve) => {
+                finishNotify = () => {
+                  trackedWhileNotifying = analytics.count('order_created');
+                  resolve();
+                };
+                setTimeout(() => finishNotify(), 20);
+              }),
+          },
+        },
+      ],
+    });
+    const result = await app.run(context());
+    await app.close();
+
+    expect(result.success).toBe(true);
+    // track did not wait for the 20 ms notification: it had counted the order before that ended.
+    expect(trackedWhileNotifying).toBe(1);
+    expect(result.metrics.track).toBeLessThan(result.metrics.notify);
   });
 });

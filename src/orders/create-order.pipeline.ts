@@ -110,7 +110,8 @@ export class CreateOrderPipeline {
     }
   }
 
-  @Operation({ critical: false, timeoutMs: NOTIFY_TIMEOUT_MS })
+  // notify and track both need only the order: they run side by side once it exists.
+  @Operation({ critical: false, timeoutMs: NOTIFY_TIMEOUT_MS, after: ['create'] })
   async notify(ctx: CreateOrderContext, run: OperationRun): Promise<void> {
     await this.notifier.orderCreated(ctx.customerId, ctx.order!, run.signal);
   }
@@ -125,7 +126,7 @@ export class CreateOrderPipeline {
     await this.stock.release(run.runId);
   }
 
-  @Operation(false)
+  @Operation({ critical: false, after: ['create'] })
   track(ctx: CreateOrderContext): void {
     this.analytics.track('order_created', {
       orderId: ctx.order!.id,

@@ -5,6 +5,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { cliMessages } from './cli.messages.js';
 import { dashboards } from './dashboards.command.js';
+import { diagram } from './diagram.command.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -15,6 +16,7 @@ async function main(argv: readonly string[]): Promise<number> {
       export: { type: 'string' },
       out: { type: 'string', default: '.' },
       app: { type: 'string' },
+      file: { type: 'string' },
       check: { type: 'boolean', default: false },
       boot: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -24,6 +26,19 @@ async function main(argv: readonly string[]): Promise<number> {
   if (values.help || command === undefined) {
     process.stdout.write(cliMessages.usage);
     return command === undefined && !values.help ? 1 : 0;
+  }
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  if (command === 'diagram') {
+    return diagram(
+      {
+        module: values.module,
+        exportName: values.export,
+        boot: values.boot,
+        file: values.file,
+        check: values.check,
+      },
+      say,
+    );
   }
   if (command !== 'dashboards') throw new Error(cliMessages.unknownCommand(command));
   return dashboards(
@@ -35,7 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
       check: values.check,
       boot: values.boot,
     },
-    (line) => process.stdout.write(`${line}\n`),
+    say,
   );
 }
 

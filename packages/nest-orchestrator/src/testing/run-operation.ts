@@ -36,10 +36,12 @@ export function runOperation<Ctx extends object>(
       new OrchestratorConfigurationError(messages.unknownOperation(target.name, operation)),
     );
   }
+  // One step on its own, whatever it comes after in the pipeline.
   const plan = {
     ...full,
     definition: { ...full.definition, operations: [step.definition] },
-    steps: [step],
+    steps: [{ ...step, after: [], dependents: [] }],
+    sequential: true,
   };
   return new PipelineRunner().run(plan, context, options);
 }
