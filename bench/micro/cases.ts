@@ -42,7 +42,9 @@ export const MIXES: readonly Mix[] = ['sync', 'async', 'mixed'];
  *   compared with `runner` rather than the floor (a few groups only, see KEYED_GROUPS);
  * - `keyed-own-fingerprint`, `keyed-100-results`: `keyed` with the caller's fingerprint (no
  *   hashing of the input), or on a store that keeps 100 results instead of 10,000: what each
- *   part of a keyed run's cost is (information, no target).
+ *   part of a keyed run's cost is (information, no target);
+ * - `side-by-side`: `a`, then `b`, `c`, `d` with `after: ['a']`, against hand-written
+ *   `await a(); await Promise.all([b(), c(), d()])` (group `fan-out-4`).
  */
 export type Variant =
   | 'floor'
@@ -53,7 +55,8 @@ export type Variant =
   | 'prometheus'
   | 'keyed'
   | 'keyed-own-fingerprint'
-  | 'keyed-100-results';
+  | 'keyed-100-results'
+  | 'side-by-side';
 /** Variants measured for every group; `keyed` has its own rows (KEYED_GROUPS). */
 export const VARIANTS: readonly Variant[] = [
   'floor',
@@ -69,14 +72,22 @@ export const KEYED_GROUPS = ['async-1', 'mixed-3', 'mixed-10'] as const;
 
 /** Per-operation overhead over the floor, in ns, that a variant must stay under (issue 6). */
 export const TARGET_NS_PER_OP: Partial<Record<Variant, number>> = {
-  runner: 250,
   prometheus: 500,
   'op-timeouts': 1500,
+};
+
+/**
+ * The plain runner's overhead as a least-squares line over 1, 3, 10 and 30 operations (issue 12):
+ * what one more operation costs and what a run costs besides its operations.
+ */
+export const TARGET_LINE: Partial<Record<Variant, { nsPerOp: number; nsFixed: number }>> = {
+  runner: { nsPerOp: 100, nsFixed: 250 },
 };
 
 /** Per-run overhead, in ns, over the row named by the case's `floor` (issue 14: a key ≤ 1 µs). */
 export const TARGET_NS_PER_RUN: Partial<Record<Variant, number>> = {
   keyed: 1000,
+  'side-by-side': 1000,
 };
 
 export interface BenchCase {
@@ -178,6 +189,14 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
       groups.push({ group, ops: size, plain, variants });
     }
   }
+
+  // Fan-out: one operation, then three side by side after it.
+  const fanOutSpecs = opSpecs(4, 'async', {
+    override: Object.fromEntries(
+      [1, 2, 3].map((i) => [i, { after: ['op0'], returnsPartial: false }]),
+    ),
+  });
+  const fanOut = add('bench-fan-out-4', fanOutSpecs);
 
   // Non-critical failure path: the second operation (async) throws; the run goes on.
   const failures = [3, 10].map((size) =>
@@ -364,6 +383,19 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
     keyedCase('mixed-3', 'keyed-own-fingerprint', orchestrator, { fingerprint: 'bench' }),
     keyedCase('mixed-3', 'keyed-100-results', smallStoreApp.get(Orchestrator)),
   );
+
+  {
+    const group = 'fan-out-4';
+    cases.push(floorCase(group, 4, fanOut));
+    const side = runnerCase(group, 'runner', 4, fanOut, undefined);
+    cases.push({
+      ...side,
+      id: `${group}/side-by-side`,
+      variant: 'side-by-side',
+      targetNsPerOp: undefined,
+      targetNsPerRun: TARGET_NS_PER_RUN['side-by-side'],
+    });
+  }
 
   for (const entry of failures) {
     const group = entry.name.replace('bench-', '');

@@ -34,6 +34,8 @@ export interface OpSpec {
   readonly timeoutMs?: number;
   /** Reads `run.signal` (so the runner must create its AbortController), as I/O steps do. */
   readonly readsSignal?: boolean;
+  /** `@Operation({ after })`; consecutive specs with the same list run side by side. */
+  readonly after?: readonly string[];
 }
 
 /**
@@ -133,11 +135,12 @@ export function definePipeline(
       enumerable: false,
       configurable: true,
     };
-    Operation({ name: spec.name, critical: spec.critical, timeoutMs: spec.timeoutMs })(
-      target.prototype,
-      spec.name,
-      descriptor,
-    );
+    Operation({
+      name: spec.name,
+      critical: spec.critical,
+      timeoutMs: spec.timeoutMs,
+      after: spec.after,
+    })(target.prototype, spec.name, descriptor);
     Object.defineProperty(target.prototype, spec.name, descriptor);
   }
   Pipeline({ name, timeoutMs: options.timeoutMs })(target);
@@ -184,6 +187,35 @@ function floorStatement(spec: OpSpec): string {
   }`;
 }
 
+/**
+ * Specs in runs of one: consecutive specs declaring the same `after` form one group, which
+ * hand-written code awaits with `Promise.all` (only plain async operations that change the
+ * context in place can be written that way).
+ */
+function floorGroups(specs: readonly OpSpec[]): OpSpec[][] {
+  const groups: OpSpec[][] = [];
+  for (const spec of specs) {
+    const last = groups.at(-1);
+    const same =
+      spec.after !== undefined &&
+      last?.[0].after !== undefined &&
+      last[0].after.join() === spec.after.join();
+    if (same) last.push(spec);
+    else groups.push([spec]);
+  }
+  for (const group of groups.filter((g) => g.length > 1)) {
+    if (group.some((spec) => spec.behaviour !== 'ok' || !spec.async || spec.returnsPartial)) {
+      throw new Error('bench: side-by-side floor specs must be async, ok and in place');
+    }
+  }
+  return groups;
+}
+
+function floorGroupStatement(group: readonly OpSpec[]): string {
+  if (group.length === 1) return floorStatement(group[0]);
+  return `await Promise.all([${group.map((spec) => `p.${spec.name}(ctx)`).join(', ')}]);`;
+}
+
 /** The source of the floor function for `specs`, shown by `--show-floor`. */
 export function floorSource(specs: readonly OpSpec[]): string {
   const failures = specs.some((spec) => spec.behaviour !== 'ok');
@@ -191,7 +223,7 @@ export function floorSource(specs: readonly OpSpec[]): string {
     'return async function floor(input) {',
     '  const ctx = { ...input };',
     failures ? '  const errors = [];' : '',
-    ...specs.map((spec) => floorStatement(spec).replace(/^(?! {2})/gm, '  ')),
+    ...floorGroups(specs).map((group) => floorGroupStatement(group).replace(/^(?! {2})/gm, '  ')),
     failures ? '  return { ctx, errors };' : '  return ctx;',
     '};',
   ]

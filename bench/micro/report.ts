@@ -182,8 +182,29 @@ export function verdicts(
   leaks: readonly LeakRow[],
   targets: Partial<Record<Variant, number>>,
   perRun: Partial<Record<Variant, number>> = {},
+  lineTargets: Partial<Record<Variant, { nsPerOp: number; nsFixed: number }>> = {},
 ): TargetVerdict[] {
   const out: TargetVerdict[] = [];
+  const lines = costLines(rows);
+  for (const [variant, target] of Object.entries(lineTargets) as [
+    Variant,
+    { nsPerOp: number; nsFixed: number },
+  ][]) {
+    const own = lines.filter((line) => line.variant === variant);
+    const failing = own.filter(
+      (line) => !(line.nsPerOp <= target.nsPerOp && line.nsFixed <= target.nsFixed),
+    );
+    out.push({
+      target: `${variant} line: ≤ ${target.nsPerOp} ns/op and ≤ ${target.nsFixed} ns/run fixed over the floor`,
+      pass: own.length > 0 && failing.length === 0,
+      detail:
+        own.length === 0
+          ? 'not measured'
+          : own
+              .map((line) => `${line.mix} ${fmt(line.nsPerOp)} ns/op + ${fmt(line.nsFixed)} ns`)
+              .join(', '),
+    });
+  }
   for (const [variant, limit] of Object.entries(targets) as [Variant, number][]) {
     // Rows of the variant that carry its target (the failure and timeout paths carry none).
     const own = rows.filter(

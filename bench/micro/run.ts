@@ -6,7 +6,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { loadAverage, machine } from '../machine.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCases, TARGET_NS_PER_OP, TARGET_NS_PER_RUN, type BenchCase } from './cases.js';
+import {
+  buildCases,
+  TARGET_LINE,
+  TARGET_NS_PER_OP,
+  TARGET_NS_PER_RUN,
+  type BenchCase,
+} from './cases.js';
 import {
   allocatedPerRun,
   gcAccess,
@@ -139,7 +145,7 @@ export async function runMicro(options: MicroOptions): Promise<MicroReport> {
       costLines: costLines(rows),
       heapFlatness: flat,
       leaks,
-      verdicts: verdicts(rows, flat, leaks, TARGET_NS_PER_OP, TARGET_NS_PER_RUN),
+      verdicts: verdicts(rows, flat, leaks, TARGET_NS_PER_OP, TARGET_NS_PER_RUN, TARGET_LINE),
       floorSources: set.floorSources,
     };
   } finally {

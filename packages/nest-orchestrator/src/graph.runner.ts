@@ -40,71 +40,148 @@ export interface StepRunner {
 /**
  * Runs a plan whose operations declare `after`: each starts once everything it comes after has
  * finished (a non-critical failure counts as finished), ready ones in declaration order. The
- * first critical failure halts the run: running siblings are aborted and nothing new starts.
- * Resolves when no operation is running any more.
+ * first critical failure halts the run: the signals of running siblings are aborted and nothing
+ * new starts. Resolves when no operation is running any more, so compensation never overlaps an
+ * operation still at work; only a deadline or the caller's signal (`interruptible`) stops a wait.
  */
 export function runGraph(
   runner: StepRunner,
   plan: PipelinePlan,
   record: RunRecord<object>,
   state: RunState,
+  interruptible: boolean,
 ): Promise<void> {
-  const steps = plan.steps;
-  const waiting = steps.map((step) => step.after.length);
-  const ready: number[] = [];
-  let running = 0;
-
   return new Promise<void>((resolve) => {
-    const launch = (): void => {
-      ready.sort((a, b) => a - b);
-      while (ready.length > 0 && !state.stopped) {
-        running++;
-        void runOne(steps[ready.shift() as number]);
-      }
-      if (running === 0) resolve();
-    };
-
-    const settled = (step: PlanStep, finished: boolean): void => {
-      running--;
-      if (finished && !state.stopped) {
-        for (const next of step.dependents) if (--waiting[next] === 0) ready.push(next);
-      }
-      launch();
-    };
-
-    const runOne = async (step: PlanStep): Promise<void> => {
-      record.current = step;
-      if (step.compensation !== undefined && runner.journaling) {
-        const refused = await runner.recordBefore(plan, step, record.context, state);
-        if (refused !== undefined && record.failure === undefined) {
-          record.refuse(refused);
-          state.halt(step.definition.name);
-        }
-        if (refused !== undefined || state.stopped) return settled(step, false);
-      }
-      const op = state.openOperation();
-      const t0 = performance.now();
-      let thrown: unknown;
-      let failed = false;
-      try {
-        // Always raced: a sibling's critical failure must be able to stop the wait.
-        let out = runner.startStep(plan, step, record.context, state, op, t0, true);
-        if (isThenable(out)) out = await out;
-        runner.merge(step, record.context, out);
-      } catch (error) {
-        thrown = error === INTERRUPTED ? undefined : error;
-        failed = true;
-      }
-      const t1 = performance.now();
-      runner.settleStep(plan, step, record, state, op, failed, thrown, t0, t1);
-      state.closeOperation(op);
-      if (record.failure !== undefined) state.halt(step.definition.name);
-      settled(step, true);
-    };
-
-    steps.forEach((step, i) => {
-      if (step.after.length === 0) ready.push(i);
-    });
-    launch();
+    new GraphRun(runner, plan, record, state, interruptible, resolve).begin();
   });
+}
+
+/**
+ * One graph run's bookkeeping. Continuations are methods and `then` callbacks, not an async
+ * function per operation: a run with operations side by side allocates little more than the
+ * hand-written `Promise.all` it replaces.
+ */
+class GraphRun {
+  /** Per operation, how many of the operations it comes after have not finished yet. */
+  private readonly waiting: number[];
+  private readonly ready: number[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly runner: StepRunner,
+    private readonly plan: PipelinePlan,
+    private readonly record: RunRecord<object>,
+    private readonly state: RunState,
+    private readonly interruptible: boolean,
+    private readonly done: () => void,
+  ) {
+    this.waiting = plan.steps.map((step) => step.after.length);
+  }
+
+  begin(): void {
+    const steps = this.plan.steps;
+    for (let i = 0; i < steps.length; i++) if (steps[i].after.length === 0) this.ready.push(i);
+    this.launch();
+  }
+
+  private launch(): void {
+    const ready = this.ready;
+    if (ready.length > 1) ready.sort((a, b) => a - b);
+    while (ready.length > 0 && !this.state.stopped) {
+      this.running++;
+      this.start(this.plan.steps[ready.shift() as number]);
+    }
+    if (this.running === 0) this.done();
+  }
+
+  private start(step: PlanStep): void {
+    this.record.current = step;
+    if (step.compensation !== undefined && this.runner.journaling) {
+      this.runner
+        .recordBefore(this.plan, step, this.record.context, this.state)
+        .then((refused) => this.recorded(step, refused));
+      return;
+    }
+    this.call(step);
+  }
+
+  /** After the journal write of a compensable operation: start it, or end the run. */
+  private recorded(step: PlanStep, refused: PipelineError | undefined): void {
+    if (refused !== undefined && this.record.failure === undefined) {
+      this.record.refuse(refused);
+      this.state.halt(step.definition.name);
+    }
+    if (refused !== undefined || this.state.stopped) return this.settled(step, false);
+    this.call(step);
+  }
+
+  private call(step: PlanStep): void {
+    const state = this.state;
+    // Its own state only when it has a budget, retries or a wait to interrupt: a plain one
+    // needs none (its signal is the run's, which a halt aborts).
+    const op = step.plain && !this.interruptible ? undefined : state.openOperation();
+    const t0 = performance.now();
+    let out: unknown;
+    try {
+      out = this.runner.startStep(
+        this.plan,
+        step,
+        this.record.context,
+        state,
+        op,
+        t0,
+        this.interruptible,
+      );
+    } catch (error) {
+      return this.end(step, op, t0, true, error);
+    }
+    if (!isThenable(out)) return this.landed(step, op, t0, out);
+    out.then(
+      (value) => this.landed(step, op, t0, value),
+      (error: unknown) => this.end(step, op, t0, true, error),
+    );
+  }
+
+  private landed(step: PlanStep, op: OperationState | undefined, t0: number, out: unknown): void {
+    try {
+      this.runner.merge(step, this.record.context, out);
+    } catch (error) {
+      return this.end(step, op, t0, true, error);
+    }
+    this.end(step, op, t0, false, undefined);
+  }
+
+  private end(
+    step: PlanStep,
+    op: OperationState | undefined,
+    t0: number,
+    failed: boolean,
+    error: unknown,
+  ): void {
+    const { record, state } = this;
+    // An interrupted wait is explained by the state, not by a thrown value.
+    const thrown = error === INTERRUPTED ? undefined : error;
+    this.runner.settleStep(
+      this.plan,
+      step,
+      record,
+      state,
+      op,
+      failed,
+      thrown,
+      t0,
+      performance.now(),
+    );
+    if (op !== undefined) state.closeOperation(op);
+    if (record.failure !== undefined) state.halt(step.definition.name);
+    this.settled(step, true);
+  }
+
+  private settled(step: PlanStep, finished: boolean): void {
+    this.running--;
+    if (finished && !this.state.stopped) {
+      for (const next of step.dependents) if (--this.waiting[next] === 0) this.ready.push(next);
+    }
+    this.launch();
+  }
 }

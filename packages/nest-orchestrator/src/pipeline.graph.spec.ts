@@ -39,11 +39,25 @@ class Trace {
     return gate;
   }
 
-  /** Records the start, waits for the spec to open (or fail) the gate, records the end. */
+  /**
+   * Records the start, waits for the spec to open (or fail) the gate, records the end. Stops when
+   * its signal aborts, as I/O given `run.signal` does.
+   */
   async step(name: string, run: OperationRun): Promise<void> {
     this.events.push(`start ${name}`);
     this.signals.set(name, run.signal);
-    await this.gate(name).promise;
+    const signal = run.signal;
+    try {
+      await Promise.race([
+        this.gate(name).promise,
+        new Promise((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
+        ),
+      ]);
+    } catch (error) {
+      this.events.push(signal.aborted ? `stopped ${name}` : `failed ${name}`);
+      throw error;
+    }
     this.events.push(`end ${name}`);
   }
 }
@@ -101,6 +115,7 @@ class Fan {
 
   undoA() {
     this.trace.undone.push('a');
+    this.trace.events.push('undo a');
   }
 
   undoC() {
@@ -206,6 +221,9 @@ describe('operations side by side (after)', () => {
     expect(Object.keys(result.metrics).sort()).toEqual(['a', 'b', 'c']);
     expect(trace.undone).toEqual(['a']);
     expect(result.compensation).toEqual({ a: 'done' });
+    // Compensation waited for the aborted sibling to stop.
+    expect(trace.events.indexOf('stopped b')).toBeGreaterThan(-1);
+    expect(trace.events.indexOf('stopped b')).toBeLessThan(trace.events.indexOf('undo a'));
     await app.close();
   });
 

@@ -65,7 +65,7 @@ export class PipelineRunner implements StepRunner {
     // two (a read costs ~40 ns on Node 20). Read afresh after set-up work and failures.
     let clock = interruptible ? performance.now() : started;
     if (!plan.sequential) {
-      await runGraph(this, plan, record as RunRecord<object>, state);
+      await runGraph(this, plan, record as RunRecord<object>, state, interruptible);
     } else {
       const steps = plan.steps;
       // An index, not for-of: an iterator living across an await is one more object per run.
