@@ -31,6 +31,7 @@ export type {
   PipelineResult,
 } from './interfaces/pipeline-result.interface.js';
 export type { ClaimOutcome, ExpiredClaim, RunStore } from './interfaces/run-store.interface.js';
+export { OPERATION_OUTCOMES } from './operation-outcomes.js';
 export { Orchestrator, type ContextOf } from './orchestrator.js';
 export { RUN_STORE } from './orchestrator.constants.js';
 export {

@@ -1,5 +1,6 @@
-/** Why a run or an operation ended. */
-export type OperationOutcome = 'success' | 'failure' | 'timeout' | 'aborted';
+import type { OperationOutcome } from '../operation-outcomes.js';
+
+export type { OperationOutcome };
 
 /** Error codes the runner itself produces; operations may use their own via `OperationError`. */
 export type OrchestratorErrorCode =

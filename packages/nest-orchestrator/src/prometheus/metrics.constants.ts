@@ -1,3 +1,5 @@
+import { OPERATION_OUTCOMES, type OperationOutcome } from '../index.js';
+
 /**
  * Upper bounds in seconds for request work: sub-millisecond steps up to a 10 s ceiling
  * (timeouts beyond that only land in `+Inf`).
@@ -28,16 +30,26 @@ export const METRIC_NAMES = {
 } as const;
 
 /** Outcome label values, indexed as the observer indexes its series. */
-export const OUTCOMES = ['success', 'failure', 'timeout', 'aborted'] as const;
+export const OUTCOMES = OPERATION_OUTCOMES;
 
-/** `reason` label values of a failure; `REASONS[i - 1]` belongs to `OUTCOMES[i]`. */
-export const REASONS = ['error', 'timeout', 'aborted'] as const;
+/** Position of each outcome in `OUTCOMES`, the index of its series. */
+export const OUTCOME_INDEX = Object.freeze(
+  Object.fromEntries(OUTCOMES.map((outcome, index) => [outcome, index])),
+) as Readonly<Record<OperationOutcome, number>>;
 
 /**
- * Outcome label values of a compensation, a prefix of `OUTCOMES`: an undo is never aborted. A
+ * `reason` label values of a failure; `REASONS[i - 1]` belongs to `OUTCOMES[i]` (a failure's
+ * reason is `error`, the others keep their name).
+ */
+export const REASONS = OUTCOMES.slice(1).map((outcome) =>
+  outcome === 'failure' ? 'error' : outcome,
+);
+
+/**
+ * Outcome label values of a compensation, `OUTCOMES` but `aborted`: an undo is never aborted. A
  * recovery (a compensation run by the sweep after a crash) has the same outcomes.
  */
-export const COMPENSATION_OUTCOMES = ['success', 'failure', 'timeout'] as const;
+export const COMPENSATION_OUTCOMES = OUTCOMES.filter((outcome) => outcome !== 'aborted');
 
 /** Route label of requests no route matched, so raw URLs never become label values. */
 export const UNMATCHED_ROUTE = 'unmatched';

@@ -8,15 +8,16 @@ import {
   type PipelineDefinition,
   type PipelineResult,
 } from '../index.js';
+import { OUTCOME_INDEX } from './metrics.constants.js';
 import {
   OrchestratorMetrics,
   type OperationSeries,
   type PipelineSeries,
 } from './orchestrator.metrics.js';
 
-/** Position of an outcome in `OUTCOMES`; pointer compares on the runner's literal strings. */
+/** Position of an outcome in `OUTCOMES`, the index of its series. */
 function outcomeIndex(outcome: OperationOutcome): number {
-  return outcome === 'success' ? 0 : outcome === 'failure' ? 1 : outcome === 'timeout' ? 2 : 3;
+  return OUTCOME_INDEX[outcome];
 }
 
 /**
