@@ -3,9 +3,7 @@ import { messages } from './orchestrator.messages.js';
 import type { CompensationRun } from './interfaces/operation-run.interface.js';
 import type { OperationOutcome } from './interfaces/pipeline-result.interface.js';
 import type { PipelinePlan } from './pipeline-plan.js';
-import { isThenable, type Compensable } from './run-state.js';
-
-const TIMED_OUT: unique symbol = Symbol('compensation timed out');
+import { INTERRUPTED, isThenable, RunState, type Compensable } from './run-state.js';
 
 export interface CompensationReport {
   readonly entry: Compensable;
@@ -16,7 +14,8 @@ export interface CompensationReport {
 
 /**
  * Undoes one succeeded step with its own budget and its own signal: the run's signal may already
- * be aborted, and the undo must still get its chance.
+ * be aborted, and the undo must still get its chance. The budget is raced the way the runner
+ * races an operation's (`OperationState.wait`), in a slot of a run of its own.
  */
 export async function compensate(
   plan: PipelinePlan,
@@ -26,50 +25,32 @@ export async function compensate(
 ): Promise<CompensationReport> {
   const definition = entry.step.definition;
   const timeoutMs = definition.compensationTimeoutMs as number;
-  const controller = new AbortController();
   const started = performance.now();
+  const op = new RunState(runId, undefined, started, undefined).sequence;
+  op.begin(timeoutMs, started);
   const run: CompensationRun = {
     pipeline: plan.definition.name,
     operation: definition.name,
     runId,
-    signal: controller.signal,
+    signal: op.signal,
     deadline: performance.timeOrigin + started + timeoutMs,
     attempt: 1,
     recovery,
   };
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let outcome: OperationOutcome = 'success';
   let error: unknown;
   try {
-    const out = (entry.step.compensation as NonNullable<typeof entry.step.compensation>).call(
-      plan.instance,
-      entry.context,
-      run,
-    );
-    if (isThenable(out)) {
-      await new Promise((resolve, reject) => {
-        timer = setTimeout(() => {
-          controller.abort(
-            new DOMException(
-              messages.compensationTimedOut(definition.name, timeoutMs),
-              'TimeoutError',
-            ),
-          );
-          reject(TIMED_OUT);
-        }, timeoutMs);
-        out.then(resolve, reject);
-      });
-    }
+    const undo = entry.step.compensation as NonNullable<typeof entry.step.compensation>;
+    const out = undo.call(plan.instance, entry.context, run);
+    if (isThenable(out)) await op.wait(out, timeoutMs);
   } catch (thrown) {
-    outcome = thrown === TIMED_OUT ? 'timeout' : 'failure';
+    outcome = thrown === INTERRUPTED ? 'timeout' : 'failure';
     error =
-      thrown === TIMED_OUT
+      thrown === INTERRUPTED
         ? new Error(messages.compensationTimedOut(definition.name, timeoutMs))
         : thrown;
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    if (!controller.signal.aborted)
-      controller.abort(new DOMException(messages.runFinished, 'AbortError'));
+    op.release();
   }
   return { entry, outcome, durationMs: performance.now() - started, error };
 }

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { OperationRun } from './interfaces/operation-run.interface.js';
+import { messages } from './orchestrator.messages.js';
 import { INTERRUPTED, type RunState } from './run-state.js';
 
 /**
@@ -83,6 +84,15 @@ export class OperationState {
       else if (this.timedOutFlag) this.timeOut();
     }
     return this.controller.signal;
+  }
+
+  /** Ends the slot for good: a signal handed out is aborted, so no work outlives it. */
+  release(): void {
+    const controller = this.controller;
+    this.end();
+    if (controller !== undefined && !controller.signal.aborted) {
+      controller.abort(new DOMException(messages.runFinished, 'AbortError'));
+    }
   }
 
   /** Clears what one operation set up, so the next one starts clean. */
