@@ -33,6 +33,8 @@ export const messages = {
     `Pipeline "${pipeline}" timed out after ${ms(timeoutMs)} (during "${operation}").`,
   runAborted: (operation: string) => `Run aborted by the caller (during "${operation}").`,
   runFinished: 'The pipeline run has finished.',
+  invalidObservers: (value: unknown) =>
+    `OrchestratorModule observers must be an array of OrchestratorObserver objects, got ${typeof value}.`,
   siblingFailed: (operation: string) =>
     `Operation '${operation}' failed and is critical: the operations beside it were stopped.`,
   invalidReturn: (label: string, kind: string) =>

@@ -8,15 +8,12 @@ import { PipelineExplorer } from './pipeline.explorer.js';
 import { PipelineMetadataAccessor } from './pipeline-metadata.accessor.js';
 import { PipelineRegistry } from './pipeline.registry.js';
 import { PipelineRunner } from './pipeline.runner.js';
+import { orchestratorSettingsProvider, recoverySettingsProvider } from './orchestrator.settings.js';
 import { runStoreProvider } from './run-store.provider.js';
 import { CompensationJournal } from './compensation-journal.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { RecoverySweeper } from './recovery-sweeper.js';
-import {
-  RECOVERY_SETTINGS,
-  recoverySettingsProvider,
-  type RecoverySettings,
-} from './recovery.settings.js';
+import { RECOVERY_SETTINGS, type RecoverySettings } from './recovery.settings.js';
 import type { RunStore } from './interfaces/run-store.interface.js';
 
 /** With recovery on, the runner records compensable steps in the module's store. */
@@ -42,6 +39,7 @@ function runnerFactory(
     PipelineRegistry,
     Orchestrator,
     IdempotentRunner,
+    orchestratorSettingsProvider,
     runStoreProvider,
     recoverySettingsProvider,
     LeaseKeeper,

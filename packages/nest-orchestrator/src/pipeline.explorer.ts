@@ -7,12 +7,7 @@ import { OrchestratorConfigurationError } from './orchestrator.errors.js';
 import { messages } from './orchestrator.messages.js';
 import type { OrchestratorObserver } from './interfaces/orchestrator-observer.interface.js';
 import type { OrchestratorModuleOptions } from './interfaces/orchestrator-options.interface.js';
-import {
-  buildPlan,
-  checkTimeout,
-  findOperations,
-  sharedCompensations,
-} from './pipeline-plan.builder.js';
+import { buildPlan, findOperations, sharedCompensations } from './pipeline-plan.builder.js';
 import { PipelineMetadataAccessor } from './pipeline-metadata.accessor.js';
 import { PipelineRegistry } from './pipeline.registry.js';
 import { PipelineRunner } from './pipeline.runner.js';
@@ -34,16 +29,8 @@ export class PipelineExplorer implements OnModuleInit {
     @Inject(ORCHESTRATOR_OPTIONS) private readonly options: OrchestratorModuleOptions,
   ) {}
 
+  /** Options were checked once by the settings provider (orchestrator.settings.ts). */
   onModuleInit(): void {
-    checkTimeout(
-      'OrchestratorModule defaultPipelineTimeoutMs',
-      this.options.defaultPipelineTimeoutMs,
-    );
-    checkTimeout(
-      'OrchestratorModule defaultOperationTimeoutMs',
-      this.options.defaultOperationTimeoutMs,
-    );
-
     const observers: OrchestratorObserver[] = [];
     if (this.options.logFailures !== false) observers.push(new FailureLoggerObserver());
     observers.push(...(this.options.observers ?? []));

@@ -1,8 +1,5 @@
-import type { FactoryProvider } from '@nestjs/common';
 import { OrchestratorConfigurationError } from './orchestrator.errors.js';
 import { messages } from './orchestrator.messages.js';
-import { ORCHESTRATOR_OPTIONS } from './orchestrator.module-definition.js';
-import type { OrchestratorModuleOptions } from './interfaces/orchestrator-options.interface.js';
 import type { RecoveryOptions } from './interfaces/recovery-options.interface.js';
 
 export interface RecoverySettings {
@@ -47,9 +44,3 @@ export function recoverySettings(
 
 /** Injection token of the recovery settings, validated once at module set-up. */
 export const RECOVERY_SETTINGS = 'nest-orchestrator:RecoverySettings';
-
-export const recoverySettingsProvider: FactoryProvider<RecoverySettings | false> = {
-  provide: RECOVERY_SETTINGS,
-  useFactory: (options: OrchestratorModuleOptions) => recoverySettings(options.recovery),
-  inject: [ORCHESTRATOR_OPTIONS],
-};
