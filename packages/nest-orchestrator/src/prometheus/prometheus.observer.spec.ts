@@ -254,7 +254,9 @@ describe('PrometheusObserver in a real app', () => {
     reference.zero(app.get(PipelineRegistry).list());
     // A transfer whose process died after `hold` started: a sweep undoes it.
     const crashed = `${COMPENSATION_KEY_PREFIX}crashed-1`;
-    await runStore.claim(crashed, 'transfer', 'crashed-1', 1);
+    // Claimed under a long lease, so a loaded machine cannot let it lapse before the payload
+    // lands; the record then shortens it, as a crashed run's last renewal would have.
+    await runStore.claim(crashed, 'transfer', 'crashed-1', 60_000);
     await runStore.record(
       crashed,
       'crashed-1',
@@ -265,9 +267,9 @@ describe('PrometheusObserver in a real app', () => {
           { operation: 'hold', context: { sendFailures: 0, holdUndo: 'fail' } },
         ],
       },
-      1,
+      100,
     );
-    await sleep(5);
+    await sleep(150);
     // Until the boot sweep (which found nothing) has let go of the sweep lease.
     const sweeper = app.get(RecoverySweeper);
     for (let tries = 0; reference.recovered < 2 && tries < 200; tries++) {
