@@ -39,6 +39,8 @@ const EXPECTED_PATHS = [
   'mixed-10/keyed',
   'mixed-3/keyed-own-fingerprint',
   'mixed-3/keyed-100-results',
+  'mixed-3/medusa',
+  'mixed-3/effect',
 ];
 
 describe('micro benchmark (smoke, tiny counts)', () => {
@@ -75,6 +77,20 @@ describe('micro benchmark (smoke, tiny counts)', () => {
       expect(Number.isFinite(row.ratio)).toBe(true);
       expect(typeof row.heapBytesPerRun).toBe('number');
     }
+  });
+
+  it('runs the peer engines beside the runner, as information kept out of the runner series', () => {
+    const peers = report.rows.filter((row) => ['medusa', 'effect'].includes(row.variant));
+    expect(peers.map((row) => row.id)).toEqual(['mixed-3/medusa', 'mixed-3/effect']);
+    for (const row of peers) {
+      // Both packages are devDependencies: here they load, so a skipped row is a failure.
+      expect(row.skipped).toBeUndefined();
+      expect(row.floor).toBe('mixed-3/floor');
+      expect(row.pass).toBeUndefined();
+    }
+    const series = [...report.costLines, ...report.heapFlatness].map((item) => item.variant);
+    expect(series).not.toContain('medusa');
+    expect(series).not.toContain('effect');
   });
 
   it('prints every row, the targets and the leak checks', () => {

@@ -26,6 +26,7 @@ import {
   type Mix,
   type OpSpec,
 } from './pipelines.js';
+import { peerCases, type PeerVariant } from './peers.js';
 import type { ObserverHook } from './prometheus.hook.js';
 
 export const SIZES = [1, 3, 10, 30] as const;
@@ -44,7 +45,8 @@ export const MIXES: readonly Mix[] = ['sync', 'async', 'mixed'];
  *   hashing of the input), or on a store that keeps 100 results instead of 10,000: what each
  *   part of a keyed run's cost is (information, no target);
  * - `side-by-side`: `a`, then `b`, `c`, `d` with `after: ['a']`, against hand-written
- *   `await a(); await Promise.all([b(), c(), d()])` (group `fan-out-4`).
+ *   `await a(); await Promise.all([b(), c(), d()])` (group `fan-out-4`);
+ * - `medusa`, `effect`: the `mixed-3` pipeline on a peer engine (peers.ts), information only.
  */
 export type Variant =
   | 'floor'
@@ -56,7 +58,8 @@ export type Variant =
   | 'keyed'
   | 'keyed-own-fingerprint'
   | 'keyed-100-results'
-  | 'side-by-side';
+  | 'side-by-side'
+  | PeerVariant;
 /** Variants measured for every group; `keyed` has its own rows (KEYED_GROUPS). */
 export const VARIANTS: readonly Variant[] = [
   'floor',
@@ -383,6 +386,7 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
     keyedCase('mixed-3', 'keyed-own-fingerprint', orchestrator, { fingerprint: 'bench' }),
     keyedCase('mixed-3', 'keyed-100-results', smallStoreApp.get(Orchestrator)),
   );
+  cases.push(...(await peerCases(groupOf('mixed-3').plain.specs)));
 
   {
     const group = 'fan-out-4';

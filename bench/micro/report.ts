@@ -1,6 +1,6 @@
 // Turns measurements into rows, target verdicts, the printed table and the JSON document.
 import { median, type LeakResult } from './measure.js';
-import type { BenchCase, Variant } from './cases.js';
+import { VARIANTS, type BenchCase, type Variant } from './cases.js';
 
 /** What a row says about its case, taken from the case itself. */
 export type RowInput = Pick<
@@ -115,8 +115,11 @@ const groupMix = (group: string) => group.replace(/-\d+$/, '');
 function series(rows: readonly Row[]): Map<string, Row[]> {
   const bySeries = new Map<string, Row[]>();
   for (const row of rows) {
-    // Lines and flatness are about the floor; rows compared with another row stay out.
+    // Lines and flatness are about the runner's own variants over the floor: rows compared with
+    // another row (keyed) or run on another engine (medusa, effect) stay out, as does any variant
+    // not measured for every group (a one-point series has no line and fails flatness).
     if (row.variant === 'floor' || row.floor !== `${row.group}/floor`) continue;
+    if (!VARIANTS.includes(row.variant)) continue;
     if (row.skipped !== undefined) continue;
     const mix = groupMix(row.group);
     if (!['sync', 'async', 'mixed'].includes(mix)) continue;
