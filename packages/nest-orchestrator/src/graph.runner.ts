@@ -95,7 +95,7 @@ class GraphRun {
   }
 
   private start(step: PlanStep): void {
-    this.record.current = step;
+    this.record.reach(step);
     if (step.compensation !== undefined && this.runner.journaling) {
       this.runner
         .recordBefore(this.plan, step, this.record.context, this.state)

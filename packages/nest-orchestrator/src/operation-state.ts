@@ -20,9 +20,18 @@ export class OperationState {
   /** Bumped when an operation ends, so a retry loop left behind knows to stop. */
   private generation = 0;
   /** Tries of the current operation; only counted when it has a retry policy. */
-  attempts = 1;
+  private tries = 1;
 
   constructor(readonly run: RunState) {}
+
+  get attempts(): number {
+    return this.tries;
+  }
+
+  /** A retry loop starts try number `attempt`. */
+  tryNumber(attempt: number): void {
+    this.tries = attempt;
+  }
 
   get timedOut(): boolean {
     return this.timedOutFlag;
@@ -99,7 +108,7 @@ export class OperationState {
   end(): void {
     this.rejectWait = undefined;
     this.generation++;
-    this.attempts = 1;
+    this.tries = 1;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     if (this.timer !== undefined) clearTimeout(this.timer);

@@ -11,7 +11,7 @@ import type {
 } from './interfaces/pipeline-result.interface.js';
 import type { PipelinePlan, PlanStep } from './pipeline-plan.js';
 import { compensate, type CompensationReport } from './compensator.js';
-import { RunJournal, type CompensationJournal } from './compensation-journal.js';
+import type { CompensationJournal } from './compensation-journal.js';
 import { isRetryable, retryDelay } from './retry-policy.js';
 import type { RetryPolicy } from './interfaces/pipeline-definition.interface.js';
 import { nextRunId } from './run-id.js';
@@ -71,7 +71,7 @@ export class PipelineRunner implements StepRunner {
       // An index, not for-of: an iterator living across an await is one more object per run.
       for (let i = 0; i < steps.length; i++) {
         const step = steps[i];
-        record.current = step;
+        record.reach(step);
         if (state.stopped) break;
         if (step.compensation !== undefined && this.journal !== undefined) {
           const refused = await this.recordBefore(plan, step, record.context, state);
@@ -306,7 +306,7 @@ export class PipelineRunner implements StepRunner {
     const generation = op.current;
     const ownBudget = definition.timeoutMs !== undefined;
     for (let attempt = 1; ; attempt++) {
-      op.attempts = attempt;
+      op.tryNumber(attempt);
       try {
         const run = new OperationRunHandle(
           plan.definition.name,
@@ -353,7 +353,7 @@ export class PipelineRunner implements StepRunner {
     state: RunState,
   ): Promise<PipelineError | undefined> {
     const pipeline = plan.definition.name;
-    const journal = (state.journal ??= new RunJournal(pipeline, state.runId));
+    const journal = state.journalOf(pipeline);
     try {
       await state.serialize(() => this.journal!.before(journal, step.definition.name, context));
       return undefined;

@@ -62,7 +62,7 @@ export class RunRecord<Ctx extends object> {
   failure: PipelineError | undefined;
   outcome: OperationOutcome = 'success';
   /** The last operation reached, to name in an interruption that came between two. */
-  current: PlanStep | undefined;
+  private current: PlanStep | undefined;
   readonly errors: OperationFailure[] = [];
   private metrics: Record<string, number> = {};
   private readonly durations: number[] | undefined;
@@ -75,6 +75,10 @@ export class RunRecord<Ctx extends object> {
   ) {
     const steps = plan.steps;
     this.durations = steps.length > KEYED_METRICS_LIMIT || !plan.sequential ? [] : undefined;
+  }
+
+  reach(step: PlanStep): void {
+    this.current = step;
   }
 
   /** How long an operation that started took, and its tries when it was retried. */

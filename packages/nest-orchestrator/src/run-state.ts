@@ -1,5 +1,5 @@
 import { messages } from './orchestrator.messages.js';
-import type { RunJournal } from './compensation-journal.js';
+import { RunJournal } from './compensation-journal.js';
 import type { PlanStep } from './pipeline-plan.js';
 import { OperationState } from './operation-state.js';
 
@@ -32,7 +32,7 @@ export class RunState {
   /** Steps to undo if the run fails, in the order they finished. */
   done: Compensable[] | undefined;
   /** What the run recorded for crash recovery; created before its first compensable operation. */
-  journal: RunJournal | undefined;
+  private journalled: RunJournal | undefined;
   private runController: AbortController | undefined;
   private runTimer: ReturnType<typeof setTimeout> | undefined;
   private haltReason: unknown;
@@ -103,6 +103,16 @@ export class RunState {
     if (this.stopped) return;
     this.haltReason = new DOMException(messages.siblingFailed(operation), 'AbortError');
     this.stopAll();
+  }
+
+  /** The run's crash-recovery record, created by its first compensable operation. */
+  journalOf(pipeline: string): RunJournal {
+    return (this.journalled ??= new RunJournal(pipeline, this.runId));
+  }
+
+  /** The record, if the run made one (then it must be cleared when the run ends). */
+  get journal(): RunJournal | undefined {
+    return this.journalled;
   }
 
   /** Marks a succeeded compensable step, with the context right after it, for undoing. */
