@@ -41,6 +41,8 @@ const EXPECTED_PATHS = [
   'mixed-3/keyed-100-results',
   'mixed-3/medusa',
   'mixed-3/effect',
+  'fan-out-4/floor',
+  'fan-out-4/side-by-side',
 ];
 
 describe('micro benchmark (smoke, tiny counts)', () => {
@@ -107,10 +109,11 @@ describe('micro benchmark (smoke, tiny counts)', () => {
     }
     expect(report.verdicts.map((v) => v.target)).toEqual(
       expect.arrayContaining([
-        'runner: ≤ 250 ns/op over the floor',
+        'runner line: ≤ 100 ns/op and ≤ 250 ns/run fixed over the floor',
         'prometheus: ≤ 500 ns/op over the floor',
         'op-timeouts: ≤ 1500 ns/op over the floor',
         'keyed: ≤ 1000 ns/run over runner',
+        'side-by-side: ≤ 1000 ns/run over floor',
       ]),
     );
   });
