@@ -23,12 +23,24 @@ export class RunObservers {
     this.active = this.list.length > 0;
   }
 
-  emit<H extends Hook>(hook: H, ...args: Args<H>): void {
+  emit<H extends Hook>(hook: H, ...args: Args<H>): void;
+  // Positional, not a rest array: `emit` runs once per operation, and `apply` on an array
+  // allocated per call cost ~1 µs a request in the HTTP bench's profile.
+  emit(
+    hook: Hook,
+    a?: unknown,
+    b?: unknown,
+    c?: unknown,
+    d?: unknown,
+    e?: unknown,
+    f?: unknown,
+    g?: unknown,
+  ): void {
     for (const observer of this.list) {
       const fn = observer[hook] as AnyHook | undefined;
       if (fn === undefined) continue;
       try {
-        fn.apply(observer, args);
+        fn.call(observer, a, b, c, d, e, f, g);
       } catch (error) {
         this.logger.error(
           messages.observerFailed(hook, observer.constructor.name),
