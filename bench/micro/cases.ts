@@ -356,8 +356,10 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
   ): BenchCase => {
     const { ops, plain } = groupOf(group);
     const base = runnerCase(group, 'runner', ops, plain, undefined);
+    // The key first, then the spread: `{ ...extra, key }` adds a property to a clone of a
+    // non-empty object, a ~1 µs slow path in V8 that the own-fingerprint row measured instead.
     const call = () =>
-      on.run(plain.target, BENCH_INPUT, { ...extra, idempotencyKey: `bench-${++keySequence}` });
+      on.run(plain.target, BENCH_INPUT, { idempotencyKey: `bench-${++keySequence}`, ...extra });
     return {
       ...base,
       id: `${group}/${variant}`,
@@ -374,8 +376,8 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
           `${group}/${variant} ran the wrong operations`,
         );
         const again = (await on.run(plain.target, BENCH_INPUT, {
-          ...extra,
           idempotencyKey: `bench-${keySequence}`,
+          ...extra,
         })) as unknown as { replayed?: boolean };
         assert(again.replayed === true, `${group}/${variant}: the key was not stored`);
       },

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { messages } from './orchestrator.messages.js';
 import type { RunStore } from './interfaces/run-store.interface.js';
-import type { LeaseKeeper } from './lease-keeper.js';
+import type { Lease, LeaseKeeper } from './lease-keeper.js';
 
 /** Recovery records live under their own prefix, apart from idempotency keys. */
 export const COMPENSATION_KEY_PREFIX = 'compensation:';
@@ -22,8 +22,8 @@ export interface CompensationRecord {
 export class RunJournal {
   readonly key: string;
   readonly entries: JournalEntry[] = [];
-  /** Whether the record exists in the store, and so must be released at the end. */
-  claimed = false;
+  /** Set once the record exists in the store, and so must be released at the end. */
+  lease: Lease | undefined = undefined;
 
   constructor(
     readonly pipeline: string,
@@ -66,11 +66,10 @@ export class CompensationJournal {
     const { key, runId } = journal;
     journal.entries.push({ operation, context: snapshot(context) });
     const leaseMs = this.leases.leaseMs;
-    if (!journal.claimed) {
+    if (journal.lease === undefined) {
       const claim = await this.store.claim(key, journal.pipeline, runId, leaseMs);
       if (claim.status !== 'claimed') throw new Error(messages.recordRefused(claim.status));
-      journal.claimed = true;
-      this.leases.hold(key, runId, journal.pipeline);
+      journal.lease = this.leases.hold(key, runId, journal.pipeline);
     }
     // A fresh payload each time: an in-memory store keeps it by reference.
     const payload: CompensationRecord = {
@@ -84,8 +83,8 @@ export class CompensationJournal {
 
   /** Clears the run's record: its compensations, if any were due, have run in this process. */
   async end(journal: RunJournal): Promise<void> {
-    if (!journal.claimed) return;
-    this.leases.drop(journal.key, journal.runId);
+    if (journal.lease === undefined) return;
+    this.leases.drop(journal.lease);
     try {
       await this.store.release(journal.key, journal.runId);
     } catch (error) {

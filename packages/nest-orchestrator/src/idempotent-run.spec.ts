@@ -127,6 +127,23 @@ describe('idempotent runs', () => {
     expect(claim).toHaveBeenCalledTimes(1);
   });
 
+  it('shares one run on the default store, which it calls without awaits', async () => {
+    const take = jest.spyOn(store, 'take');
+    const calls = [1, 2, 3].map(() => run({ item: 'pen', mode: 'wait' }));
+    const mismatch = await run({ item: 'ink', mode: 'wait' });
+    expect(mismatch.error?.code).toBe('IDEMPOTENCY_KEY_MISMATCH');
+    await sleep(5);
+    orders.release();
+    const [a, b, c] = await Promise.all(calls);
+    expect(a).toBe(b);
+    expect(a).toBe(c);
+    expect(a.success).toBe(true);
+    expect(orders.created).toEqual(['pen']);
+    expect(take).toHaveBeenCalledTimes(4);
+    const replay = await run({ item: 'pen', mode: 'wait' });
+    expect(replay).toMatchObject({ replayed: true, runId: a.runId });
+  });
+
   it('refuses the key with another input, while running and once completed', async () => {
     const first = run({ item: 'pen', mode: 'wait' });
     const during = await run({ item: 'ink', mode: 'wait' });

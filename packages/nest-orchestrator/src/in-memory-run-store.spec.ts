@@ -1,4 +1,5 @@
-import { InMemoryRunStore } from './in-memory-run-store.js';
+import { InMemoryRunStore, StoredClaim } from './in-memory-run-store.js';
+import { pendingRunFingerprint, runFingerprint } from './run-fingerprint.js';
 
 describe('InMemoryRunStore', () => {
   let now: number;
@@ -176,5 +177,54 @@ describe('InMemoryRunStore', () => {
       result: 'a2',
     });
     expect(await bounded.claim('b', 'fp', 'again', 100)).toEqual({ status: 'claimed' });
+  });
+
+  it('hands the in-process path its entry, and refuses to end a stale one', async () => {
+    const taken = store.take('k', 'fp', 'run-a', 100);
+    expect(taken).toBeInstanceOf(StoredClaim);
+    expect(store.take('k', 'fp', 'run-b', 100)).toEqual({
+      status: 'running',
+      holder: 'run-a',
+      expiresAt: 1_000_100,
+    });
+    expect(store.completeTaken(taken as StoredClaim, 'result', 1000)).toBe(true);
+    expect(store.completeTaken(taken as StoredClaim, 'again', 1000)).toBe(false);
+    expect(store.releaseTaken(taken as StoredClaim)).toBe(false);
+    expect(await store.claim('k', 'fp', 'run-b', 100)).toEqual({
+      status: 'completed',
+      result: 'result',
+    });
+
+    const lapsed = store.take('lapsed', 'fp', 'run-a', 100) as StoredClaim;
+    now += 200;
+    expect(await store.claim('lapsed', 'fp', 'run-b', 100)).toEqual({ status: 'claimed' });
+    expect(store.completeTaken(lapsed, 'late', 1000)).toBe(false);
+    expect(store.releaseTaken(lapsed)).toBe(false);
+    expect(await store.release('lapsed', 'run-b')).toBe(true);
+    expect(store.size).toBe(1);
+  });
+
+  it('compares a pending fingerprint with the hash a claim gave, and lists it hashed', async () => {
+    const input = { item: 'pen' };
+    await store.claim('hashed', runFingerprint('orders', input), 'run-a', 100);
+    expect(store.take('hashed', pendingRunFingerprint('orders', input), 'run-b', 100)).toEqual(
+      expect.objectContaining({ status: 'running' }),
+    );
+    expect(
+      store.take('hashed', pendingRunFingerprint('orders', { item: 'ink' }), 'run-b', 100),
+    ).toEqual({
+      status: 'mismatch',
+    });
+    store.take('pending', pendingRunFingerprint('orders', input), 'run-c', 100);
+    expect(
+      await store.claim('pending', runFingerprint('orders', { item: 'ink' }), 'x', 100),
+    ).toEqual({
+      status: 'mismatch',
+    });
+    now += 200;
+    expect(await store.listExpired(now, 10)).toEqual([
+      expect.objectContaining({ key: 'hashed', fingerprint: runFingerprint('orders', input) }),
+      expect.objectContaining({ key: 'pending', fingerprint: runFingerprint('orders', input) }),
+    ]);
   });
 });

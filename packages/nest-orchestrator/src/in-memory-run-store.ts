@@ -1,18 +1,40 @@
 import type { ClaimOutcome, ExpiredClaim, RunStore } from './interfaces/run-store.interface.js';
+import { sameFingerprint, type Fingerprint } from './run-fingerprint.js';
 
-interface Entry {
-  readonly fingerprint: string;
-  readonly holder: string;
-  completed: boolean;
-  /** End of the lease while running, end of the retention once completed. */
-  expiresAt: number;
-  result: unknown;
-  /** What the holder last recorded (crash-recovery records); reset by every claim. */
-  payload: unknown;
+/**
+ * @internal One claim of a key, from `claim` until it leaves the store. The idempotent runner
+ * keeps the one it took, to end it without looking its key up again.
+ */
+export class StoredClaim {
+  /** `gone` once it left the Map (released, dropped, expired or taken over): a stale handle. */
+  state: 'running' | 'completed' | 'gone' = 'running';
+  result: unknown = undefined;
+  /** What the holder last recorded (crash-recovery records); a claim starts with none. */
+  payload: unknown = undefined;
+  /** The answer the holder's runner shares with concurrent calls with the key while it runs. */
+  flight: { readonly owner: object; readonly answer: Promise<unknown> } | undefined = undefined;
+
+  constructor(
+    readonly key: string,
+    /** As given: a hash, or a `PendingFingerprint` hashed only once read or compared with one. */
+    readonly rawFingerprint: Fingerprint,
+    readonly holder: string,
+    /** End of the lease while running, end of the retention once completed. */
+    public expiresAt: number,
+  ) {}
+
+  get fingerprint(): string {
+    return typeof this.rawFingerprint === 'string'
+      ? this.rawFingerprint
+      : this.rawFingerprint.value;
+  }
 }
 
+/** @internal What `claim` answers when the key was not free. */
+export type RefusedClaim = Exclude<ClaimOutcome, { status: 'claimed' }>;
+
 const CLAIMED: ClaimOutcome = Object.freeze({ status: 'claimed' });
-const MISMATCH: ClaimOutcome = Object.freeze({ status: 'mismatch' });
+const MISMATCH: RefusedClaim = Object.freeze({ status: 'mismatch' });
 const FIRST_SWEEP_AT = 1024;
 const DEFAULT_MAX_RESULTS = 10_000;
 
@@ -22,7 +44,7 @@ const DEFAULT_MAX_RESULTS = 10_000;
  * store for that). Results and payloads are kept by reference: treat what it hands back as read-only.
  */
 export class InMemoryRunStore implements RunStore {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, StoredClaim>();
   /** Size at which the next sweep of retained results runs; doubles with the live entries. */
   private sweepAt = FIRST_SWEEP_AT;
 
@@ -32,10 +54,10 @@ export class InMemoryRunStore implements RunStore {
   /**
    * Completed entries in completion order, read from `head`: dropping the oldest is O(1). Walking
    * the Map from its start instead would step over every slot deleted since its last rehash,
-   * thousands per run once the bound is reached. Items whose entry left the Map are stale and
-   * skipped; `sweep` compacts them away.
+   * thousands per run once the bound is reached. An entry no longer `completed` (it expired, or
+   * its key was claimed again) is stale and skipped; `sweep` compacts them away.
    */
-  private done: { readonly key: string; readonly entry: Entry }[] = [];
+  private done: (StoredClaim | undefined)[] = [];
   private head = 0;
 
   /**
@@ -54,27 +76,37 @@ export class InMemoryRunStore implements RunStore {
   }
 
   claim(key: string, fingerprint: string, holder: string, leaseMs: number): Promise<ClaimOutcome> {
+    const taken = this.take(key, fingerprint, holder, leaseMs);
+    return Promise.resolve(taken instanceof StoredClaim ? CLAIMED : taken);
+  }
+
+  /**
+   * @internal `claim` without its promise, for the idempotent runner's in-process path: the new
+   * entry when `holder` took the key, otherwise what `claim` would have answered.
+   */
+  take(
+    key: string,
+    fingerprint: Fingerprint,
+    holder: string,
+    leaseMs: number,
+  ): StoredClaim | RefusedClaim {
     const now = this.now();
-    const entry = this.live(key, now);
-    if (entry !== undefined && !(entry.expiresAt <= now && !entry.completed)) {
-      if (entry.fingerprint !== fingerprint) return Promise.resolve(MISMATCH);
-      return Promise.resolve(
-        entry.completed
+    const entry = this.entries.get(key);
+    if (entry !== undefined) {
+      if (entry.expiresAt > now) {
+        if (!sameFingerprint(entry.rawFingerprint, fingerprint)) return MISMATCH;
+        return entry.state === 'completed'
           ? { status: 'completed', result: entry.result }
-          : { status: 'running', holder: entry.holder, expiresAt: entry.expiresAt },
-      );
+          : { status: 'running', holder: entry.holder, expiresAt: entry.expiresAt };
+      }
+      // A result past its retention, or a lease that ran out: the key is free again.
+      this.remove(entry);
+      this.entries.delete(key);
     }
-    if (entry !== undefined) this.entries.delete(key);
-    this.entries.set(key, {
-      fingerprint,
-      holder,
-      completed: false,
-      expiresAt: now + leaseMs,
-      result: undefined,
-      payload: undefined,
-    });
+    const claim = new StoredClaim(key, fingerprint, holder, now + leaseMs);
+    this.entries.set(key, claim);
     if (this.entries.size >= this.sweepAt) this.sweep(now);
-    return Promise.resolve(CLAIMED);
+    return claim;
   }
 
   renew(key: string, holder: string, leaseMs: number): Promise<boolean> {
@@ -95,30 +127,40 @@ export class InMemoryRunStore implements RunStore {
   }
 
   complete(key: string, holder: string, result: unknown, retainMs: number): Promise<boolean> {
-    const entry = this.held(key, holder);
-    if (entry === undefined) return Promise.resolve(false);
-    entry.completed = true;
+    return Promise.resolve(this.completeTaken(this.held(key, holder), result, retainMs));
+  }
+
+  /** @internal `complete` for an entry `take` gave: false when it is no longer running. */
+  completeTaken(entry: StoredClaim | undefined, result: unknown, retainMs: number): boolean {
+    if (entry?.state !== 'running') return false;
+    entry.state = 'completed';
     entry.result = result;
     entry.expiresAt = this.now() + retainMs;
-    this.done.push({ key, entry });
+    this.done.push(entry);
     if (++this.results > this.maxResults) this.dropOldestResults();
     else if (this.done.length - this.head > 2 * Math.max(this.results, FIRST_SWEEP_AT)) {
       // Short retentions leave mostly stale items behind without ever reaching the bound.
       this.compactDone();
     }
-    return Promise.resolve(true);
+    return true;
   }
 
   release(key: string, holder: string): Promise<boolean> {
-    if (this.held(key, holder) === undefined) return Promise.resolve(false);
-    this.entries.delete(key);
-    return Promise.resolve(true);
+    return Promise.resolve(this.releaseTaken(this.held(key, holder)));
+  }
+
+  /** @internal `release` for an entry `take` gave: false when it is no longer running. */
+  releaseTaken(entry: StoredClaim | undefined): boolean {
+    if (entry?.state !== 'running') return false;
+    this.remove(entry);
+    this.entries.delete(entry.key);
+    return true;
   }
 
   listExpired(now: number, limit: number): Promise<ExpiredClaim[]> {
     const expired: ExpiredClaim[] = [];
     for (const [key, entry] of this.entries) {
-      if (entry.completed || entry.expiresAt > now) continue;
+      if (entry.state !== 'running' || entry.expiresAt > now) continue;
       expired.push({
         key,
         fingerprint: entry.fingerprint,
@@ -131,20 +173,22 @@ export class InMemoryRunStore implements RunStore {
     return Promise.resolve(expired.slice(0, limit));
   }
 
-  /** The entry for `key`, dropping a completed one whose retention has run out. */
-  private live(key: string, now: number): Entry | undefined {
-    const entry = this.entries.get(key);
-    if (entry !== undefined && entry.completed && entry.expiresAt <= now) {
-      this.entries.delete(key);
-      this.results--;
-      return undefined;
-    }
-    return entry;
+  /** @internal The entry under `key`, whatever its state. */
+  peek(key: string): StoredClaim | undefined {
+    return this.entries.get(key);
   }
 
-  private held(key: string, holder: string): Entry | undefined {
+  private held(key: string, holder: string): StoredClaim | undefined {
     const entry = this.entries.get(key);
-    return entry !== undefined && !entry.completed && entry.holder === holder ? entry : undefined;
+    return entry !== undefined && entry.state === 'running' && entry.holder === holder
+      ? entry
+      : undefined;
+  }
+
+  /** Marks `entry` as out of the store; the caller deletes it from the Map or replaces it there. */
+  private remove(entry: StoredClaim): void {
+    if (entry.state === 'completed') this.results--;
+    entry.state = 'gone';
   }
 
   /**
@@ -154,9 +198,9 @@ export class InMemoryRunStore implements RunStore {
    */
   private sweep(now: number): void {
     for (const [key, entry] of this.entries) {
-      if (entry.completed && entry.expiresAt <= now) {
+      if (entry.state === 'completed' && entry.expiresAt <= now) {
+        this.remove(entry);
         this.entries.delete(key);
-        this.results--;
       }
     }
     this.sweepAt = Math.max(FIRST_SWEEP_AT, this.entries.size * 2);
@@ -164,27 +208,24 @@ export class InMemoryRunStore implements RunStore {
   }
 
   private compactDone(): void {
-    this.done = this.done.slice(this.head).filter((item) => this.holds(item));
+    this.done = this.done.slice(this.head).filter((entry) => entry?.state === 'completed');
     this.head = 0;
   }
 
   /** Drops completed entries, oldest completion first, down to the bound. */
   private dropOldestResults(): void {
     while (this.results > this.maxResults && this.head < this.done.length) {
-      const item = this.done[this.head++];
-      if (!this.holds(item)) continue;
-      this.entries.delete(item.key);
-      this.results--;
+      const entry = this.done[this.head];
+      // Cleared as it is read, so a dropped result is not kept alive until the next compaction.
+      this.done[this.head++] = undefined;
+      if (entry?.state !== 'completed') continue;
+      this.remove(entry);
+      this.entries.delete(entry.key);
     }
     // Reclaim the consumed front once it is half the array, amortised O(1) per completion.
     if (this.head > FIRST_SWEEP_AT && this.head * 2 > this.done.length) {
       this.done = this.done.slice(this.head);
       this.head = 0;
     }
-  }
-
-  /** Whether a queued completion is still the Map's entry for its key (not dropped or reclaimed). */
-  private holds(item: { readonly key: string; readonly entry: Entry }): boolean {
-    return this.entries.get(item.key) === item.entry;
   }
 }

@@ -73,9 +73,9 @@ export class RecoverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
   async sweep(): Promise<number> {
     if (this.settings === false) return 0;
     const { leaseMs } = this.leases;
-    const lease = await this.store.claim(RECOVERY_SWEEP_KEY, RECOVERY_SWEEP_KEY, this.id, leaseMs);
-    if (lease.status !== 'claimed') return 0;
-    this.leases.hold(RECOVERY_SWEEP_KEY, this.id, RECOVERY_SWEEP_KEY);
+    const taken = await this.store.claim(RECOVERY_SWEEP_KEY, RECOVERY_SWEEP_KEY, this.id, leaseMs);
+    if (taken.status !== 'claimed') return 0;
+    const lease = this.leases.hold(RECOVERY_SWEEP_KEY, this.id, RECOVERY_SWEEP_KEY);
     let recovered = 0;
     try {
       const expired = await this.store.listExpired(Date.now(), this.settings.batchSize);
@@ -88,7 +88,7 @@ export class RecoverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
         if (await this.recover(claim)) recovered++;
       }
     } finally {
-      this.leases.drop(RECOVERY_SWEEP_KEY, this.id);
+      this.leases.drop(lease);
       await this.store.release(RECOVERY_SWEEP_KEY, this.id).catch(() => false);
     }
     return recovered;
@@ -114,7 +114,7 @@ export class RecoverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
     if (taken.status !== 'claimed') return false;
     const runId = key.slice(COMPENSATION_KEY_PREFIX.length);
     const pipeline = isRecord(payload) ? payload.pipeline : claim.fingerprint;
-    this.leases.hold(key, this.id, pipeline);
+    const lease = this.leases.hold(key, this.id, pipeline);
     try {
       if (!isRecord(payload) || payload.entries.length === 0) {
         this.logger.log(messages.recoveryNothingToUndo(pipeline, runId));
@@ -125,7 +125,7 @@ export class RecoverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
       await this.undo(payload, runId);
       return true;
     } finally {
-      this.leases.drop(key, this.id);
+      this.leases.drop(lease);
       await this.store
         .release(key, this.id)
         .catch((error: unknown) =>

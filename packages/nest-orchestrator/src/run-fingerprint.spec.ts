@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, fingerprintOf, runFingerprint } from './run-fingerprint.js';
+import {
+  canonicalJson,
+  fingerprintOf,
+  PendingFingerprint,
+  pendingRunFingerprint,
+  runFingerprint,
+  sameFingerprint,
+} from './run-fingerprint.js';
 
 describe('run fingerprints', () => {
   it('write JSON with keys sorted at every depth, arrays kept in order', () => {
@@ -49,5 +56,35 @@ describe('run fingerprints', () => {
     expect(fingerprintOf(request)).toMatch(/^[0-9a-f]{64}$/);
     expect(fingerprintOf(same)).toBe(fingerprintOf(request));
     expect(fingerprintOf({ ...request, userId: 'u-2' })).not.toBe(fingerprintOf(request));
+  });
+
+  it('leave a small input unhashed until read, then agree with runFingerprint', () => {
+    const pending = pendingRunFingerprint('orders', { b: 2, a: 1 });
+    expect(pending).toBeInstanceOf(PendingFingerprint);
+    expect((pending as PendingFingerprint).value).toBe(runFingerprint('orders', { a: 1, b: 2 }));
+    const large = { note: 'x'.repeat(300) };
+    expect(pendingRunFingerprint('orders', large)).toBe(runFingerprint('orders', large));
+  });
+
+  it('compare pending ones by their text and a pending one with a hash by its hash', () => {
+    const pending = pendingRunFingerprint('orders', { a: 1 });
+    expect(sameFingerprint(pending, pendingRunFingerprint('orders', { a: 1 }))).toBe(true);
+    expect(sameFingerprint(pending, pendingRunFingerprint('orders', { a: 2 }))).toBe(false);
+    expect(sameFingerprint(pending, runFingerprint('orders', { a: 1 }))).toBe(true);
+    expect(sameFingerprint(runFingerprint('orders', { a: 2 }), pending)).toBe(false);
+    expect(sameFingerprint(pending, '"orders"\n{"a":1}')).toBe(false);
+    expect(sameFingerprint('user-7', 'user-7')).toBe(true);
+  });
+
+  it('recover from a cycle: the next input is written from a clean stack', () => {
+    const loop: Record<string, unknown> = { a: 1 };
+    loop.self = { back: loop };
+    expect(() => canonicalJson({ wrap: loop })).toThrow(TypeError);
+    const shared = { x: 1 };
+    expect(canonicalJson([shared, { y: shared }])).toBe('[{"x":1},{"y":{"x":1}}]');
+    const nested = { toJSON: () => canonicalJson({ b: 1, a: shared }) };
+    expect(canonicalJson({ shared, nested })).toBe(
+      '{"nested":"{\\"a\\":{\\"x\\":1},\\"b\\":1}","shared":{"x":1}}',
+    );
   });
 });

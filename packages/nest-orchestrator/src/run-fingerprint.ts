@@ -7,46 +7,106 @@ import { messages } from './orchestrator.messages.js';
  * and become `null` in arrays; a cycle is a TypeError.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, []) ?? 'null';
+  const base = open.length;
+  try {
+    return write(value, base) ?? 'null';
+  } finally {
+    // A cycle or a throwing toJSON leaves its objects behind.
+    open.length = base;
+  }
 }
 
 /**
- * Strings are built by concatenation and `path` is the stack of open objects (a few deep), not a
- * Set: a keyed run fingerprints its input on every call, and this is most of what that costs.
+ * The objects being written, innermost last, from `base` on for one `canonicalJson` call (a
+ * `toJSON` may start another): one array for every call rather than a new one per input.
  */
-function write(value: unknown, path: object[]): string | undefined {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+const open: object[] = [];
+
+/**
+ * Strings are built by concatenation and `open` is a stack (a few deep), not a Set; numbers,
+ * booleans and plain strings are written here rather than by `JSON.stringify`, whose call costs
+ * more than the writing. A keyed run fingerprints its input on every call.
+ */
+function write(value: unknown, base: number): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return quote(value);
+    case 'number':
+      // What JSON.stringify writes: the same digits as String(), null for NaN and infinities.
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      break;
+    default:
+      // undefined, functions and symbols (no output), bigint (a TypeError, or its toJSON).
+      return JSON.stringify(value);
+  }
   const withJson = value as { toJSON?: () => unknown };
-  if (typeof withJson.toJSON === 'function') return write(withJson.toJSON(), path);
-  if (path.includes(value)) throw new TypeError(messages.fingerprintCycle);
-  path.push(value);
+  if (typeof withJson.toJSON === 'function') return write(withJson.toJSON(), base);
+  if (open.includes(value, base)) throw new TypeError(messages.fingerprintCycle);
+  open.push(value);
   let out: string;
   if (Array.isArray(value)) {
     out = '[';
     for (let i = 0; i < value.length; i++) {
-      out += (i === 0 ? '' : ',') + (write(value[i], path) ?? 'null');
+      out += (i === 0 ? '' : ',') + (write(value[i], base) ?? 'null');
     }
     out += ']';
   } else {
     const record = value as Record<string, unknown>;
-    const keys = Object.keys(record);
-    if (!isSorted(keys)) keys.sort();
+    const keys = sortedKeys(record);
     out = '{';
     for (const key of keys) {
-      const item = write(record[key], path);
+      const item = write(record[key], base);
       if (item === undefined) continue;
-      out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + item;
+      out += (out.length === 1 ? '' : ',') + quote(key) + ':' + item;
     }
     out += '}';
   }
-  path.pop();
+  open.pop();
   return out;
 }
 
-/** Most inputs are written with their keys in order already; skipping the sort saves its copy. */
-function isSorted(keys: readonly string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
-  return true;
+/** Up to this many keys, an insertion sort in place beats `Array.prototype.sort`'s set-up. */
+const INSERTION_SORT_MAX = 16;
+
+/** `Object.keys` in code-unit order, as `sort()` with no comparator orders them. */
+function sortedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  if (keys.length > INSERTION_SORT_MAX) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > key) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
+/** Strings up to this long are checked here; longer ones go to JSON.stringify's native scan. */
+const QUOTE_SCAN_MAX = 64;
+
+/** `JSON.stringify(text)`, without the call for the usual short string with nothing to escape. */
+function quote(text: string): string {
+  if (text.length > QUOTE_SCAN_MAX) return JSON.stringify(text);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // Control characters, `"`, `\` and surrogates (a lone one is escaped) need JSON.stringify.
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) {
+      return JSON.stringify(text);
+    }
+  }
+  return '"' + text + '"';
+}
+
+/** What `runFingerprint` hashes: the pipeline name and the canonical JSON of the input. */
+function runFingerprintSource(pipeline: string, input: unknown): string {
+  return quote(pipeline) + '\n' + canonicalJson(input);
 }
 
 /**
@@ -54,7 +114,7 @@ function isSorted(keys: readonly string[]): boolean {
  * JSON of the input, so the same key reused for another pipeline or another input is refused.
  */
 export function runFingerprint(pipeline: string, input: unknown): string {
-  return hash('sha256', `${JSON.stringify(pipeline)}\n${canonicalJson(input)}`);
+  return hash('sha256', runFingerprintSource(pipeline, input));
 }
 
 /**
@@ -63,4 +123,48 @@ export function runFingerprint(pipeline: string, input: unknown): string {
  */
 export function fingerprintOf(value: unknown): string {
   return hash('sha256', canonicalJson(value));
+}
+
+/**
+ * @internal A `runFingerprint` not hashed yet. Two of them compare by their source text, which
+ * is equal exactly when their hashes are (barring a SHA-256 collision); the hash is taken only
+ * when the fingerprint meets a hashed one or is read (`value`). The default store keeps these, so
+ * a keyed run on it pays for the canonical JSON but, unless its key comes back, not for the hash
+ * (most of a fingerprint's cost on a small input).
+ */
+export class PendingFingerprint {
+  private digest: string | undefined = undefined;
+
+  constructor(readonly source: string) {
+    // Read once so V8 flattens the concatenation: the store may keep the text as long as a result.
+    source.charCodeAt(0);
+  }
+
+  /** The fingerprint itself: what `runFingerprint` returns for the same run. */
+  get value(): string {
+    return (this.digest ??= hash('sha256', this.source));
+  }
+}
+
+/** @internal A fingerprint as the default store holds it. */
+export type Fingerprint = string | PendingFingerprint;
+
+/**
+ * Sources up to this long are kept as they are, longer ones hashed at once: what the store keeps
+ * per key then stays within a few times the 64 characters of a hash.
+ */
+const PENDING_SOURCE_MAX = 256;
+
+/** @internal `runFingerprint`, its hash left to be taken when first needed if the input is small. */
+export function pendingRunFingerprint(pipeline: string, input: unknown): Fingerprint {
+  const source = runFingerprintSource(pipeline, input);
+  return source.length > PENDING_SOURCE_MAX
+    ? hash('sha256', source)
+    : new PendingFingerprint(source);
+}
+
+/** @internal Whether two fingerprints are the same, hashing a pending one only against a hash. */
+export function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
+  if (typeof a === 'string') return typeof b === 'string' ? a === b : b.value === a;
+  return typeof b === 'string' ? a.value === b : a.source === b.source;
 }
