@@ -18,26 +18,9 @@
 // (bench/http/bench-routes.module.ts) on 127.0.0.1, an in-memory PGlite database, NODE_ENV=
 // production. This process then loads each pair of routes with autocannon, alternating A/B,
 // and reads the server's CPU time around every run over IPC.
+import { flag, wholeFlag } from './flags.js';
 import { formatHttpReport } from './http/report.js';
 import { HTTP_FULL, HTTP_QUICK, runHttp, writeHttpJson, type HttpOptions } from './http/run.js';
-
-function flag(name: string): string | true | undefined {
-  for (const arg of process.argv.slice(2)) {
-    if (arg === `--${name}`) return true;
-    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
-  }
-  return undefined;
-}
-
-function wholeFlag(name: string, min: number): number | undefined {
-  const value = flag(name);
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (value === true || !Number.isInteger(parsed) || parsed < min) {
-    throw new Error(`--${name} needs a whole number ≥ ${min}`);
-  }
-  return parsed;
-}
 
 const log = (line: string) => process.stderr.write(`[bench:http] ${line}\n`);
 

@@ -11,18 +11,11 @@
 //   --profile=ID       run case ID (e.g. async-10/runner) in a loop for --seconds=N (default 5)
 //                      and exit: use under `node --cpu-prof` to see the hot path alone
 import 'reflect-metadata';
+import { flag } from './flags.js';
 import { buildCases } from './micro/cases.js';
 import { loadPrometheusHook } from './micro/prometheus.hook.js';
 import { formatReport } from './micro/report.js';
 import { FULL, QUICK, runMicro, writeJson, type MicroOptions } from './micro/run.js';
-
-function flag(name: string): string | true | undefined {
-  for (const arg of process.argv.slice(2)) {
-    if (arg === `--${name}`) return true;
-    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
-  }
-  return undefined;
-}
 
 function numberFlag(name: string): number | undefined {
   const value = flag(name);

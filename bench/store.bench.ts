@@ -15,26 +15,9 @@
 // application context (bench/store/store-app.ts), then times, in alternating rounds, SELECT 1
 // through the same Prisma client and the PrismaRunStore calls a keyed run makes
 // (bench/store/operations.ts), each as ms and as a multiple of SELECT 1.
+import { flag, wholeFlag } from './flags.js';
 import { formatStoreReport } from './store/report.js';
 import { runStore, STORE_FULL, STORE_QUICK, writeStoreJson } from './store/run.js';
-
-function flag(name: string): string | true | undefined {
-  for (const arg of process.argv.slice(2)) {
-    if (arg === `--${name}`) return true;
-    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
-  }
-  return undefined;
-}
-
-function wholeFlag(name: string, min: number): number | undefined {
-  const value = flag(name);
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (value === true || !Number.isInteger(parsed) || parsed < min) {
-    throw new Error(`--${name} needs a whole number ≥ ${min}`);
-  }
-  return parsed;
-}
 
 const log = (line: string) => process.stderr.write(`[bench:store] ${line}\n`);
 

@@ -6,15 +6,12 @@ import 'reflect-metadata';
 import { Module, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { existsSync, symlinkSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp, createFastifyAdapter } from '../../src/app.setup.js';
 import { AppLogger } from '../../src/common/app-logger.js';
 import { PrismaService } from '../../src/database/prisma.service.js';
-import { DEFAULT_MIGRATIONS_DIR } from '../../src/database/migration-runner.js';
-import { repoRoot } from '../micro/run.js';
+import { linkMigrations } from '../migrations-link.js';
 import { BenchRoutesModule } from './bench-routes.module.js';
 import { BENCH_SKU, BENCH_STOCK } from './constants.js';
 
@@ -35,20 +32,6 @@ export interface BenchServer {
   /** The application, for in-process use (profiling, `inject`, tests). */
   readonly app: NestFastifyApplication;
   close(): Promise<void>;
-}
-
-/**
- * Compiled into dist-bench/src/, the migration runner looks for dist-bench/prisma/migrations
- * (`../../prisma/migrations` from its own file); point that at the repository's, as
- * scripts/build-app-copy.mjs does for its copy. Nothing to do under ts-jest (src/ is real).
- */
-function linkMigrations(): void {
-  if (existsSync(DEFAULT_MIGRATIONS_DIR)) return;
-  const link = dirname(DEFAULT_MIGRATIONS_DIR);
-  if (existsSync(link)) {
-    throw new Error(`${link} exists but has no migrations/: remove it and run the bench again`);
-  }
-  symlinkSync(join(repoRoot(), 'prisma'), link, 'dir');
 }
 
 export async function bootBenchServer(options: BenchServerOptions = {}): Promise<BenchServer> {

@@ -1,12 +1,10 @@
 // Where the store bench runs: an in-memory PGlite, or a throwaway database on a PostgreSQL server,
 // created and migrated the way the PostgreSQL e2e pass does it (test/support/test-database.ts).
 import { randomBytes } from 'node:crypto';
-import { existsSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { createDatabaseDriver } from '../../src/database/database-driver.js';
-import { DEFAULT_MIGRATIONS_DIR, MigrationRunner } from '../../src/database/migration-runner.js';
-import { repoRoot } from '../micro/run.js';
+import { MigrationRunner } from '../../src/database/migration-runner.js';
+import { linkMigrations } from '../migrations-link.js';
 
 export interface StoreDatabase {
   readonly kind: 'pglite' | 'postgres';
@@ -16,19 +14,6 @@ export interface StoreDatabase {
   readonly env: Record<string, string>;
   /** PostgreSQL: drops the throwaway database. */
   drop(): Promise<void>;
-}
-
-/**
- * Compiled into dist-bench/src/, the migration runner looks for dist-bench/prisma/migrations;
- * point that at the repository's, as bench/http/server.ts does. Nothing to do under ts-jest.
- */
-function linkMigrations(): void {
-  if (existsSync(DEFAULT_MIGRATIONS_DIR)) return;
-  const link = dirname(DEFAULT_MIGRATIONS_DIR);
-  if (existsSync(link)) {
-    throw new Error(`${link} exists but has no migrations/: remove it and run the bench again`);
-  }
-  symlinkSync(join(repoRoot(), 'prisma'), link, 'dir');
 }
 
 /**

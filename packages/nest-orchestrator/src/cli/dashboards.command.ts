@@ -1,17 +1,14 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describeDrift, findDrift } from '../dashboards/grafana-drift.js';
 import { grafanaFiles } from '../dashboards/grafana-files.js';
 import { cliMessages } from './cli.messages.js';
-import { loadPipelines } from './load-pipelines.js';
+import { loadAppPipelines, type AppModuleOptions } from './load-pipelines.js';
 
-export interface DashboardsOptions {
-  readonly module: string;
-  readonly exportName?: string;
+export interface DashboardsOptions extends AppModuleOptions {
   readonly out: string;
   readonly appTarget?: string;
   readonly check: boolean;
-  readonly boot?: boolean;
 }
 
 /** Writes grafana/ from the app's pipelines (or, with `check`, only compares); the exit code. */
@@ -19,12 +16,7 @@ export async function dashboards(
   options: DashboardsOptions,
   say: (line: string) => void,
 ): Promise<number> {
-  const pipelines = await loadPipelines(options.module, {
-    exportName: options.exportName,
-    boot: options.boot,
-    warn: (line) => say(`warning: ${line}`),
-  });
-  if (pipelines.length === 0) throw new Error(cliMessages.noPipelines(resolve(options.module)));
+  const pipelines = await loadAppPipelines(options, say);
   const files = grafanaFiles(pipelines, options.appTarget);
   const drift = await findDrift(options.out, files);
   if (options.check) {

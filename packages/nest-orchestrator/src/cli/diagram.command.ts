@@ -1,13 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { pipelinesMarkdown, spliceDiagrams } from '../diagrams/pipelines-markdown.js';
 import { cliMessages } from './cli.messages.js';
-import { loadPipelines } from './load-pipelines.js';
+import { loadAppPipelines, type AppModuleOptions } from './load-pipelines.js';
 
-export interface DiagramOptions {
-  readonly module: string;
-  readonly exportName?: string;
-  readonly boot?: boolean;
+export interface DiagramOptions extends AppModuleOptions {
   /** A Markdown file holding the diagrams' markers; without it, the diagrams go to stdout. */
   readonly file?: string;
   readonly check: boolean;
@@ -21,12 +17,7 @@ export async function diagram(
   options: DiagramOptions,
   say: (line: string) => void,
 ): Promise<number> {
-  const pipelines = await loadPipelines(options.module, {
-    exportName: options.exportName,
-    boot: options.boot,
-    warn: (line) => say(`warning: ${line}`),
-  });
-  if (pipelines.length === 0) throw new Error(cliMessages.noPipelines(resolve(options.module)));
+  const pipelines = await loadAppPipelines(options, say);
   const markdown = pipelinesMarkdown(pipelines);
   if (options.file === undefined) {
     if (options.check) throw new Error(cliMessages.checkNeedsFile);

@@ -107,3 +107,27 @@ async function fromPreview(
     await app.close();
   }
 }
+
+/** What every command takes to find the app's root module. */
+export interface AppModuleOptions {
+  readonly module: string;
+  readonly exportName?: string;
+  readonly boot?: boolean;
+}
+
+/**
+ * The pipelines of the app a command points at, warnings passed to `say`; an app without any is
+ * an error, since every command has nothing to do then.
+ */
+export async function loadAppPipelines(
+  options: AppModuleOptions,
+  say: (line: string) => void,
+): Promise<readonly PipelineDefinition[]> {
+  const pipelines = await loadPipelines(options.module, {
+    exportName: options.exportName,
+    boot: options.boot,
+    warn: (line) => say(`warning: ${line}`),
+  });
+  if (pipelines.length === 0) throw new Error(cliMessages.noPipelines(resolve(options.module)));
+  return pipelines;
+}
