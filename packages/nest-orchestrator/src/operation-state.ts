@@ -1,7 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { OperationRun } from './interfaces/operation-run.interface.js';
 import { messages } from './orchestrator.messages.js';
+import { DeadlineLanes, type Lane } from './deadline-lanes.js';
 import { INTERRUPTED, type RunState } from './run-state.js';
+
+/** One set of lanes per process: budgets of one length share a timer across runs. */
+const deadlines = new DeadlineLanes();
 
 /**
  * What one started operation holds: its own budget and timer, its signal, the wait the runner
@@ -13,7 +17,8 @@ export class OperationState {
   private timedOutFlag = false;
   private rejectWait: ((reason: unknown) => void) | undefined;
   private controller: AbortController | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The lane watching this operation's budget while it waits. */
+  private lane: Lane | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** `performance.now()` value at which this operation's own budget ends. */
   private deadlineAt = Infinity;
@@ -47,6 +52,11 @@ export class OperationState {
     this.deadlineAt = t0 + timeoutMs;
   }
 
+  /** The end of this operation's own budget (Infinity without one). */
+  get budgetEnd(): number {
+    return this.deadlineAt;
+  }
+
   /** The end of this operation's or the run's budget, whichever comes first. */
   get deadline(): number {
     return Math.min(this.run.deadlineAt, this.deadlineAt);
@@ -55,7 +65,7 @@ export class OperationState {
   /** Awaits `promise` unless the run or this operation is interrupted first. */
   wait(promise: PromiseLike<unknown>, timeoutMs: number | undefined): Promise<unknown> {
     if (this.run.stopped || this.timedOutFlag) return Promise.reject(INTERRUPTED);
-    if (timeoutMs !== undefined) this.timer = setTimeout(onOperationTimeout, timeoutMs, this);
+    if (timeoutMs !== undefined) this.lane = deadlines.watch(this, timeoutMs);
     return new Promise((resolve, reject) => {
       this.rejectWait = reject;
       promise.then(resolve, reject);
@@ -111,16 +121,12 @@ export class OperationState {
     this.tries = 1;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.lane !== undefined) deadlines.unwatch(this.lane);
+    this.lane = undefined;
     this.timedOutFlag = false;
     this.controller = undefined;
     this.deadlineAt = Infinity;
   }
-}
-
-function onOperationTimeout(state: OperationState): void {
-  state.timeOut();
 }
 
 /**

@@ -1,0 +1,68 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeadlineLanes, type Expiring } from './deadline-lanes.js';
+
+/** A watched operation: its budget ends `ms` from now; `end()` is what the runner does. */
+function operation(ms: number, log: string[], name: string) {
+  const op = {
+    budgetEnd: performance.now() + ms,
+    current: 0,
+    timeOut: () => log.push(name),
+    end: () => op.current++,
+  };
+  return op satisfies Expiring;
+}
+
+/** Resolves once `log` has `count` entries (a loaded machine fires timers late, not early). */
+async function until(log: readonly string[], count: number): Promise<void> {
+  while (log.length < count) await sleep(2);
+}
+
+describe('DeadlineLanes', () => {
+  it('times out every operation whose budget ended, oldest first, from one timer', async () => {
+    const lanes = new DeadlineLanes();
+    const log: string[] = [];
+    const started = performance.now();
+    const laneA = lanes.watch(operation(30, log, 'a'), 30);
+    const laneB = lanes.watch(operation(30, log, 'b'), 30);
+    expect(laneB).toBe(laneA); // one length, one lane
+    await until(log, 2);
+    expect(log).toEqual(['a', 'b']);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(29);
+
+    // Watched after those fired (and never ended): the lane arms its timer again.
+    const later = performance.now();
+    lanes.watch(operation(30, log, 'c'), 30);
+    await until(log, 3);
+    expect(log).toEqual(['a', 'b', 'c']);
+    expect(performance.now() - later).toBeGreaterThanOrEqual(29);
+  });
+
+  it('never times out an operation that ended before its budget', async () => {
+    const lanes = new DeadlineLanes();
+    const log: string[] = [];
+    const done = operation(30, log, 'done');
+    const lane = lanes.watch(done, 30);
+    done.end();
+    lanes.unwatch(lane);
+    await sleep(5);
+    expect(lanes.watch(operation(30, log, 'late'), 30)).toBe(lane); // behind the ended one
+
+    await until(log, 1);
+    await sleep(20);
+    expect(log).toEqual(['late']);
+  });
+
+  it('lets the process exit once nothing it watches is still running', () => {
+    const lanes = new DeadlineLanes();
+    const op = operation(60_000, [], 'op');
+    const lane = lanes.watch(op, 60_000);
+    expect(lane.timer?.hasRef()).toBe(true);
+    op.end();
+    lanes.unwatch(lane);
+    expect(lane.timer?.hasRef()).toBe(false);
+    lanes.watch(operation(60_000, [], 'next'), 60_000);
+    expect(lane.timer?.hasRef()).toBe(true);
+    clearTimeout(lane.timer);
+  });
+});
