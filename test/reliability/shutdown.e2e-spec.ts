@@ -153,8 +153,10 @@ describe('the built app in production mode', () => {
     // And each 503 was the closing server's own answer, not an operation failing mid-drain.
     expect(answered.filter((outcome) => outcome.code !== undefined)).toEqual([]);
     // Requests caught mid-way by SIGTERM were finished, and connections were refused before
-    // the last of them was: the server stopped accepting while it drained.
-    expect(inFlight.length).toBeGreaterThanOrEqual(WORKERS / 2);
+    // the last of them was: the server stopped accepting while it drained. A third of the
+    // workers, not all: on a loaded machine some requests sent before SIGTERM still sit in the
+    // accept queue and are answered 503 by the closing server (allowed above).
+    expect(inFlight.length).toBeGreaterThanOrEqual(WORKERS / 3);
     expect(firstRefusalAt).toBeGreaterThan(sigtermAt);
     expect(firstRefusalAt).toBeLessThan(Math.max(...inFlight.map((outcome) => outcome.finishedAt)));
     // Failures without a response came only after SIGTERM, as refused or reset connections.
