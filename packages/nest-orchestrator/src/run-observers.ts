@@ -11,16 +11,44 @@ type AnyHook = (this: OrchestratorObserver, ...args: unknown[]) => void;
  * skipped: it never changes a run. One loop for every hook; hooks take positional arguments, so
  * a run allocates no event objects.
  */
+const HOOKS = [
+  'onRunStart',
+  'onOperationEnd',
+  'onOperationRetry',
+  'onCompensationEnd',
+  'onRecoveryEnd',
+  'onRunEnd',
+] as const satisfies readonly Hook[];
+
+/** An observer with one of its hooks, looked up once at boot rather than on every call. */
+interface Listener {
+  readonly observer: OrchestratorObserver;
+  readonly fn: AnyHook;
+}
+
+type Listeners = Readonly<Record<Hook, readonly Listener[]>>;
+
+function listenersOf(observers: readonly OrchestratorObserver[]): Listeners {
+  const entries = HOOKS.map((hook) => [
+    hook,
+    observers.flatMap((observer) => {
+      const fn = observer[hook] as AnyHook | undefined;
+      return typeof fn === 'function' ? [{ observer, fn }] : [];
+    }),
+  ]);
+  return Object.freeze(Object.fromEntries(entries)) as Listeners;
+}
+
 export class RunObservers {
   private readonly logger = new Logger('Orchestrator');
-  private list: readonly OrchestratorObserver[] = [];
+  private listeners: Listeners = listenersOf([]);
   /** False until an observer is registered: the runner skips every call. */
   active = false;
 
-  /** Sets who hears about runs; called once at boot, so the hot path reads a fixed array. */
+  /** Sets who hears about runs; called once at boot, so the hot path reads fixed lists. */
   set(observers: readonly OrchestratorObserver[]): void {
-    this.list = Object.freeze([...observers]);
-    this.active = this.list.length > 0;
+    this.listeners = listenersOf(observers);
+    this.active = observers.length > 0;
   }
 
   emit<H extends Hook>(hook: H, ...args: Args<H>): void;
@@ -36,9 +64,9 @@ export class RunObservers {
     f?: unknown,
     g?: unknown,
   ): void {
-    for (const observer of this.list) {
-      const fn = observer[hook] as AnyHook | undefined;
-      if (fn === undefined) continue;
+    const listeners = this.listeners[hook];
+    for (let i = 0; i < listeners.length; i++) {
+      const { observer, fn } = listeners[i];
       try {
         fn.call(observer, a, b, c, d, e, f, g);
       } catch (error) {
