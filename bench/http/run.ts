@@ -1,7 +1,6 @@
 // Runs the whole HTTP benchmark and returns its report; the CLI (bench/http.bench.ts) calls
 // `runHttp`, and so can a smoke test (`server: 'in-process'`, HTTP_QUICK).
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { loadAverage, machine } from '../machine.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { repoRoot } from '../micro/run.js';
 import { runAb, type AbResult } from './ab.js';
 import { BENCH_QUERY } from './constants.js';
 import type { ChildMessage, ParentMessage } from './server-child.js';
+import { writeReportJson } from '../results-file.js';
 
 /** Pipeline route's requests/s over the hand-written route's must be at least this (issue 6). */
 export const TARGET_RATIO = 0.95;
@@ -268,16 +268,9 @@ export async function runHttp(options: HttpOptions): Promise<HttpReport> {
 }
 
 /** Writes `http-<mode>-<date>.json` and `http-<mode>-latest.json`; returns the dated path. */
-export async function writeHttpJson(
+export function writeHttpJson(
   report: HttpReport,
   dir = join(repoRoot(), 'bench', 'results'),
 ): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const text = `${JSON.stringify(report, null, 2)}\n`;
-  const mode = String(report.meta.mode);
-  const stamp = String(report.meta.date).replace(/[:.]/g, '-');
-  const file = join(dir, `http-${mode}-${stamp}.json`);
-  await writeFile(file, text);
-  await writeFile(join(dir, `http-${mode}-latest.json`), text);
-  return file;
+  return writeReportJson('http', report, dir);
 }

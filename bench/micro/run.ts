@@ -2,7 +2,6 @@
 // test (test/bench-smoke.spec.ts) both call `runMicro`.
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { loadAverage, machine } from '../machine.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +31,7 @@ import {
   type LeakRow,
   type MicroReport,
 } from './report.js';
+import { writeReportJson } from '../results-file.js';
 
 export interface MicroOptions {
   readonly mode: 'full' | 'quick';
@@ -166,15 +166,9 @@ export function repoRoot(from = fileURLToPath(import.meta.url)): string {
 }
 
 /** Writes `micro-<date>.json` and `micro-latest.json`; returns the dated file's path. */
-export async function writeJson(
+export function writeJson(
   report: MicroReport,
   dir = join(repoRoot(), 'bench', 'results'),
 ): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const text = `${JSON.stringify(report, null, 2)}\n`;
-  const stamp = String(report.meta.date).replace(/[:.]/g, '-');
-  const file = join(dir, `micro-${report.meta.mode}-${stamp}.json`);
-  await writeFile(file, text);
-  await writeFile(join(dir, `micro-${report.meta.mode}-latest.json`), text);
-  return file;
+  return writeReportJson('micro', report, dir);
 }

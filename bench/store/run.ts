@@ -1,7 +1,6 @@
 // Runs the whole store benchmark and returns its report; the CLI (bench/store.bench.ts) and the
 // smoke test (test/bench-smoke.spec.ts) both call `runStore`.
 import { Logger, type LogLevel } from '@nestjs/common';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyBenchEnv } from '../http/env.js';
 import { loadAverage, machine } from '../machine.js';
@@ -11,6 +10,7 @@ import { timeRounds, type StoreTiming } from './measure.js';
 import { buildOperations, RESULT_BYTES } from './operations.js';
 import { buildRows, keyedCost, type StoreReport } from './report.js';
 import type { StoreApp } from './store-app.js';
+import { writeReportJson } from '../results-file.js';
 
 export interface StoreOptions {
   readonly mode: 'full' | 'quick';
@@ -93,16 +93,9 @@ export async function runStore(options: StoreOptions): Promise<StoreReport> {
 }
 
 /** Writes `store-<mode>-<date>.json` and `store-<mode>-latest.json`; returns the dated path. */
-export async function writeStoreJson(
+export function writeStoreJson(
   report: StoreReport,
   dir = join(repoRoot(), 'bench', 'results'),
 ): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const text = `${JSON.stringify(report, null, 2)}\n`;
-  const mode = String(report.meta.mode);
-  const stamp = String(report.meta.date).replace(/[:.]/g, '-');
-  const file = join(dir, `store-${mode}-${stamp}.json`);
-  await writeFile(file, text);
-  await writeFile(join(dir, `store-${mode}-latest.json`), text);
-  return file;
+  return writeReportJson('store', report, dir);
 }
