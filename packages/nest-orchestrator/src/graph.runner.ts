@@ -1,41 +1,16 @@
 import { performance } from 'node:perf_hooks';
-import type { OperationOutcome, PipelineError } from './interfaces/pipeline-result.interface.js';
+import type { PipelineError } from './interfaces/pipeline-result.interface.js';
 import type { OperationState } from './operation-state.js';
 import type { PipelinePlan, PlanStep } from './pipeline-plan.js';
+import type { PipelineRunner } from './pipeline.runner.js';
 import type { RunRecord } from './run-result.js';
 import { INTERRUPTED, isThenable, type RunState } from './run-state.js';
 
 /** The parts of the runner that run one operation, shared by the sequence loop and the graph. */
-export interface StepRunner {
-  readonly journaling: boolean;
-  startStep(
-    plan: PipelinePlan,
-    step: PlanStep,
-    context: object,
-    state: RunState,
-    op: OperationState | undefined,
-    t0: number,
-    interruptible: boolean,
-  ): unknown;
-  merge(step: PlanStep, context: object, out: unknown): void;
-  settleStep(
-    plan: PipelinePlan,
-    step: PlanStep,
-    record: RunRecord<object>,
-    state: RunState,
-    op: OperationState | undefined,
-    failed: boolean,
-    thrown: unknown,
-    t0: number,
-    t1: number,
-  ): OperationOutcome;
-  recordBefore(
-    plan: PipelinePlan,
-    step: PlanStep,
-    context: object,
-    state: RunState,
-  ): Promise<PipelineError | undefined>;
-}
+export type StepRunner = Pick<
+  PipelineRunner,
+  'journaling' | 'startStep' | 'merge' | 'settleStep' | 'recordBefore'
+>;
 
 /**
  * Runs a plan whose operations declare `after`: each starts once everything it comes after has

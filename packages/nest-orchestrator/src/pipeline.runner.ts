@@ -19,14 +19,30 @@ import { OperationRunHandle, type OperationState } from './operation-state.js';
 import { RunObservers } from './run-observers.js';
 import { pipelineError, RunRecord } from './run-result.js';
 import { INTERRUPTED, RunState, isThenable, type Compensable } from './run-state.js';
-import { runGraph, type StepRunner } from './graph.runner.js';
+import { runGraph } from './graph.runner.js';
+
+/**
+ * The state an operation keeps: its own beside others (`op`); in a sequence, the run's one slot
+ * when it has a budget or a retry policy, else none.
+ */
+function slotFor(
+  step: PlanStep,
+  state: RunState,
+  op: OperationState | undefined,
+): OperationState | undefined {
+  if (op !== undefined) return op;
+  const definition = step.definition;
+  return definition.timeoutMs !== undefined || definition.retry !== undefined
+    ? state.sequence
+    : undefined;
+}
 
 /**
  * Runs plans: operations in order (or side by side, see graph.runner.ts), critical vs
  * non-critical, timeouts and aborts that end the run at once, and timing from the monotonic
  * clock. Holds no per-run state itself.
  */
-export class PipelineRunner implements StepRunner {
+export class PipelineRunner {
   private readonly logger = new Logger('Orchestrator');
   readonly observers = new RunObservers();
 
@@ -182,9 +198,7 @@ export class PipelineRunner implements StepRunner {
   ): unknown {
     const definition = step.definition;
     const timeoutMs = definition.timeoutMs;
-    const slot =
-      op ??
-      (timeoutMs !== undefined || definition.retry !== undefined ? state.sequence : undefined);
+    const slot = slotFor(step, state, op);
     if (timeoutMs !== undefined) slot!.begin(timeoutMs, t0);
     const out =
       definition.retry === undefined
@@ -236,11 +250,7 @@ export class PipelineRunner implements StepRunner {
     const definition = step.definition;
     const took = t1 - t0;
     let outcome: OperationOutcome = failed ? 'failure' : 'success';
-    const slot =
-      op ??
-      (definition.timeoutMs !== undefined || definition.retry !== undefined
-        ? state.sequence
-        : undefined);
+    const slot = slotFor(step, state, op);
     record.measure(step, definition.order, took, slot === undefined ? 1 : slot.attempts);
     if (slot !== undefined) {
       // A sync step cannot be stopped, but one that overran its budget still counts as timed out.
