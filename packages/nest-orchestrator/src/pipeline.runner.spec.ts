@@ -38,7 +38,9 @@ describe('PipelineRunner semantics', () => {
       @Operation()
       async double(ctx: Ctx) {
         this.journal.started.push('double');
-        await sleep(1);
+        // 2 ms, not 1: libuv arms a timer from its cached loop time, so a 1 ms timer can fire
+        // after less than 1 ms of real time, and the assertion below is about real time.
+        await sleep(2);
         return { doubled: ctx.value * 2 };
       }
 
