@@ -22,7 +22,7 @@ export default {
     // The starter imports the package by name; Jest runs its sources, so no build is needed first
     // and the starter and the package's own specs share one copy of every class.
     '^nest-orchestrator$': '<rootDir>/packages/nest-orchestrator/src/index.ts',
-    '^nest-orchestrator/(testing|prometheus|http|swagger)$':
+    '^nest-orchestrator/(testing|prometheus|http|swagger|inspector)$':
       '<rootDir>/packages/nest-orchestrator/src/$1/index.ts',
     // Sources import siblings as './x.js' (nodenext); Jest must resolve those to the .ts files.
     '^(\\.{1,2}/.*)\\.js$': '$1',

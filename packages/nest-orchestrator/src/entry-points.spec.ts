@@ -44,6 +44,7 @@ describe('entry points', () => {
     ['testing/index.ts', ['@nestjs/testing']],
     ['prometheus/index.ts', ['prom-client']],
     ['swagger/index.ts', ['@nestjs/swagger']],
+    ['inspector/index.ts', []],
   ])('%s loads only the required peers, plus %j', (entry, extra) => {
     const loaded = [...packagesLoadedBy(entry)];
     expect(loaded.filter((name) => !required.includes(name)).sort()).toEqual([...extra].sort());
@@ -52,7 +53,12 @@ describe('entry points', () => {
 
   it('keeps the dashboards tooling out of every entry point, and the command off prom-client', () => {
     for (const name of Object.keys(pkg.dependencies ?? {})) {
-      for (const entry of ['index.ts', 'http/index.ts', 'prometheus/index.ts']) {
+      for (const entry of [
+        'index.ts',
+        'http/index.ts',
+        'prometheus/index.ts',
+        'inspector/index.ts',
+      ]) {
         expect(packagesLoadedBy(entry)).not.toContain(name);
       }
     }

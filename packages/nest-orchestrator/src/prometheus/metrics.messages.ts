@@ -5,10 +5,10 @@ export const messages = {
     `OrchestratorMetricsModule path must be a string starting with "/", or false to serve no route, got ${JSON.stringify(path)}.`,
   asyncPathFalse:
     'OrchestratorMetricsModule.forRootAsync: a factory cannot turn the route off once it is declared; pass `path: false` beside `useFactory` instead.',
-  invalidAuth: (type: string, missing: string) =>
-    `OrchestratorMetricsModule auth of type "${type}" needs a non-empty ${missing}.`,
-  unknownAuthType: (type: unknown) =>
-    `OrchestratorMetricsModule auth.type must be "bearer" or "basic", got ${JSON.stringify(type)}.`,
+  invalidAuth: (type: string, missing: string, owner: string) =>
+    `${owner} auth of type "${type}" needs a non-empty ${missing}.`,
+  unknownAuthType: (type: unknown, owner: string) =>
+    `${owner} auth.type must be "bearer" or "basic", got ${JSON.stringify(type)}.`,
   metricTaken: (name: string) =>
     `A metric named ${name} is already registered in this prom-client registry (is OrchestratorMetricsModule imported twice, or two apps running in one process?). Pass each app its own \`registry\` option.`,
   wrongLabelCount: (metric: string, labelNames: readonly string[], got: number) =>

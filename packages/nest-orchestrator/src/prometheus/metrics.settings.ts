@@ -7,6 +7,7 @@ import {
   DEFAULT_PUBLIC_METADATA_KEY,
 } from './metrics.constants.js';
 import { messages } from './metrics.messages.js';
+import { checkAuthOptions } from './metrics-auth.options.js';
 
 /** Applies defaults and refuses bad options at boot rather than on the first scrape. */
 export function resolveSettings(options: OrchestratorMetricsModuleOptions): MetricsSettings {
@@ -14,16 +15,7 @@ export function resolveSettings(options: OrchestratorMetricsModuleOptions): Metr
   if (path !== false && (typeof path !== 'string' || !path.startsWith('/')))
     throw new Error(messages.invalidPath(path));
   const auth = options.auth;
-  if (auth !== undefined) {
-    if (auth.type === 'bearer') {
-      if (!nonEmpty(auth.token)) throw new Error(messages.invalidAuth('bearer', 'token'));
-    } else if (auth.type === 'basic') {
-      if (!nonEmpty(auth.username)) throw new Error(messages.invalidAuth('basic', 'username'));
-      if (!nonEmpty(auth.password)) throw new Error(messages.invalidAuth('basic', 'password'));
-    } else {
-      throw new Error(messages.unknownAuthType((auth as { type?: unknown }).type));
-    }
-  }
+  checkAuthOptions(auth);
   return Object.freeze({
     path,
     // Checked by the histograms themselves, which name the metric in their error.
@@ -37,8 +29,4 @@ export function resolveSettings(options: OrchestratorMetricsModuleOptions): Metr
         : (options.publicMetadata ?? { key: DEFAULT_PUBLIC_METADATA_KEY, value: true }),
     registry: options.registry ?? register,
   });
-}
-
-function nonEmpty(value: unknown): boolean {
-  return typeof value === 'string' && value.length > 0;
 }

@@ -1,0 +1,22 @@
+import { OPERATION_OUTCOMES, type OperationOutcome } from '../operation-outcomes.js';
+
+export const DEFAULT_INSPECTOR_PATH = '/orchestrator';
+export const DEFAULT_RECENT_RUNS = 20;
+export const DEFAULT_WINDOW_MS = 300_000;
+export const DEFAULT_REFRESH_MS = 2_000;
+
+/**
+ * The rolling window is this many slices; the oldest is cleared when a new one starts, so the
+ * window covers between (n - 1) and n slices of time and the hot path never reads a clock.
+ */
+export const WINDOW_SLICES = 5;
+
+export const OUTCOME_COUNT = OPERATION_OUTCOMES.length;
+
+/** Position of each outcome in `OPERATION_OUTCOMES`, the index of its counters. */
+export const OUTCOME_INDEX = Object.freeze(
+  Object.fromEntries(OPERATION_OUTCOMES.map((outcome, index) => [outcome, index])),
+) as Readonly<Record<OperationOutcome, number>>;
+
+/** Injection token of the options with every default applied. */
+export const INSPECTOR_SETTINGS = Symbol('INSPECTOR_SETTINGS');
