@@ -4,6 +4,7 @@ import type { CompensationRun } from './interfaces/operation-run.interface.js';
 import type { OperationOutcome } from './interfaces/pipeline-result.interface.js';
 import type { PipelinePlan } from './pipeline-plan.js';
 import { INTERRUPTED, isThenable, RunState, type Compensable } from './run-state.js';
+import type { OperationBody, RunInstrumentation } from './run-instrumentation.js';
 
 export interface CompensationReport {
   readonly entry: Compensable;
@@ -15,13 +16,16 @@ export interface CompensationReport {
 /**
  * Undoes one succeeded step with its own budget and its own signal: the run's signal may already
  * be aborted, and the undo must still get its chance. The budget is raced the way the runner
- * races an operation's (`OperationState.wait`), in a slot of a run of its own.
+ * races an operation's (`OperationState.wait`), in a slot of a run of its own. With
+ * `instrumentation`, it runs inside a scope of its own (a span under the run's `trace`).
  */
 export async function compensate(
   plan: PipelinePlan,
   entry: Compensable,
   runId: string,
   recovery = false,
+  instrumentation?: RunInstrumentation,
+  trace?: unknown,
 ): Promise<CompensationReport> {
   const definition = entry.step.definition;
   const timeoutMs = definition.compensationTimeoutMs as number;
@@ -39,9 +43,13 @@ export async function compensate(
   };
   let outcome: OperationOutcome = 'success';
   let error: unknown;
+  const scope = instrumentation?.compensationStarted(trace, plan.definition, definition, recovery);
   try {
     const undo = entry.step.compensation as NonNullable<typeof entry.step.compensation>;
-    const out = undo.call(plan.instance, entry.context, run);
+    const out =
+      scope === undefined
+        ? undo.call(plan.instance, entry.context, run)
+        : instrumentation!.call(scope, undo as OperationBody, plan.instance, entry.context, run);
     if (isThenable(out)) await op.wait(out, timeoutMs);
   } catch (thrown) {
     outcome = thrown === INTERRUPTED ? 'timeout' : 'failure';
@@ -52,5 +60,6 @@ export async function compensate(
   } finally {
     op.release();
   }
+  if (scope !== undefined) instrumentation!.ended(scope, outcome, error);
   return { entry, outcome, durationMs: performance.now() - started, error };
 }

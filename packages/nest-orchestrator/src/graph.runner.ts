@@ -92,9 +92,12 @@ class GraphRun {
 
   private call(step: PlanStep): void {
     const state = this.state;
-    // Its own state only when it has a budget, retries or a wait to interrupt: a plain one
-    // needs none (its signal is the run's, which a halt aborts).
-    const op = step.plain && !this.interruptible ? undefined : state.openOperation();
+    // Its own state only when it has a budget, retries, a wait to interrupt or a span: a plain
+    // one needs none (its signal is the run's, which a halt aborts).
+    const op =
+      step.plain && !this.interruptible && state.trace === undefined
+        ? undefined
+        : state.openOperation();
     const t0 = performance.now();
     let out: unknown;
     try {

@@ -26,6 +26,8 @@ export class OperationState {
   private generation = 0;
   /** Tries of the current operation; only counted when it has a retry policy. */
   private tries = 1;
+  /** The current try's tracing scope (its span), when the run is traced. */
+  private tryScope: unknown = undefined;
 
   constructor(readonly run: RunState) {}
 
@@ -36,6 +38,15 @@ export class OperationState {
   /** A retry loop starts try number `attempt`. */
   tryNumber(attempt: number): void {
     this.tries = attempt;
+  }
+
+  get scope(): unknown {
+    return this.tryScope;
+  }
+
+  /** The current try's tracing scope; `undefined` once a failed try's scope has ended. */
+  enter(scope: unknown): void {
+    this.tryScope = scope;
   }
 
   get timedOut(): boolean {
@@ -119,6 +130,7 @@ export class OperationState {
     this.rejectWait = undefined;
     this.generation++;
     this.tries = 1;
+    this.tryScope = undefined;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     if (this.lane !== undefined) deadlines.unwatch(this.lane);

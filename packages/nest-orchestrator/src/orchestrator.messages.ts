@@ -35,6 +35,8 @@ export const messages = {
   runFinished: 'The pipeline run has finished.',
   invalidObservers: (value: unknown) =>
     `OrchestratorModule observers must be an array of OrchestratorObserver objects, got ${typeof value}.`,
+  invalidTracing: (value: unknown) =>
+    `OrchestratorModule tracing must be true or false, got ${typeof value}.`,
   siblingFailed: (operation: string) =>
     `Operation '${operation}' failed and is critical: the operations beside it were stopped.`,
   invalidReturn: (label: string, kind: string) =>

@@ -8,22 +8,33 @@ import { PipelineExplorer } from './pipeline.explorer.js';
 import { PipelineMetadataAccessor } from './pipeline-metadata.accessor.js';
 import { PipelineRegistry } from './pipeline.registry.js';
 import { PipelineRunner } from './pipeline.runner.js';
-import { orchestratorSettingsProvider, recoverySettingsProvider } from './orchestrator.settings.js';
+import {
+  ORCHESTRATOR_SETTINGS,
+  orchestratorSettingsProvider,
+  recoverySettingsProvider,
+  type OrchestratorSettings,
+} from './orchestrator.settings.js';
 import { runStoreProvider } from './run-store.provider.js';
 import { CompensationJournal } from './compensation-journal.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { RecoverySweeper } from './recovery-sweeper.js';
 import { RECOVERY_SETTINGS, type RecoverySettings } from './recovery.settings.js';
 import type { RunStore } from './interfaces/run-store.interface.js';
+import { pipelineTracer } from './tracing/pipeline-tracer.js';
 
-/** With recovery on, the runner records compensable steps in the module's store. */
+/**
+ * With recovery on, the runner records compensable steps in the module's store; with tracing on
+ * and an OpenTelemetry SDK registered by now, it makes spans.
+ */
 function runnerFactory(
   settings: RecoverySettings | false,
   store: RunStore,
   leases: LeaseKeeper,
+  options: OrchestratorSettings,
 ): PipelineRunner {
   return new PipelineRunner(
     settings === false ? undefined : new CompensationJournal(store, leases),
+    pipelineTracer(options.tracing),
   );
 }
 
@@ -47,7 +58,7 @@ function runnerFactory(
     {
       provide: PipelineRunner,
       useFactory: runnerFactory,
-      inject: [RECOVERY_SETTINGS, RUN_STORE, LeaseKeeper],
+      inject: [RECOVERY_SETTINGS, RUN_STORE, LeaseKeeper, ORCHESTRATOR_SETTINGS],
     },
   ],
   exports: [Orchestrator, PipelineRegistry, RUN_STORE],

@@ -29,6 +29,11 @@ describe('module options, checked once at boot', () => {
       { observers: {} as never },
       'OrchestratorModule observers must be an array of OrchestratorObserver objects, got object.',
     ],
+    [
+      'tracing',
+      { tracing: 'off' as never },
+      'OrchestratorModule tracing must be true or false, got string.',
+    ],
   ])('refuse %s even when the app has no pipeline', async (_what, options, message) => {
     const booting = bootWithout(options);
     await expect(booting).rejects.toThrow(OrchestratorConfigurationError);

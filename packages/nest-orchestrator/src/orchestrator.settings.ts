@@ -11,6 +11,8 @@ import { RECOVERY_SETTINGS, recoverySettings, type RecoverySettings } from './re
 export interface OrchestratorSettings {
   readonly idempotency: IdempotencySettings;
   readonly recovery: RecoverySettings | false;
+  /** Spans for runs and operations when an OpenTelemetry SDK is registered at boot. */
+  readonly tracing: boolean;
 }
 
 /**
@@ -25,9 +27,13 @@ export function orchestratorSettings(options: OrchestratorModuleOptions): Orches
   if (options.observers !== undefined && !Array.isArray(options.observers)) {
     throw new OrchestratorConfigurationError(messages.invalidObservers(options.observers));
   }
+  if (options.tracing !== undefined && typeof options.tracing !== 'boolean') {
+    throw new OrchestratorConfigurationError(messages.invalidTracing(options.tracing));
+  }
   return {
     idempotency: idempotencySettings(options.idempotency),
     recovery: recoverySettings(options.recovery),
+    tracing: options.tracing !== false,
   };
 }
 

@@ -20,10 +20,11 @@ import { RunObservers } from './run-observers.js';
 import { pipelineError, RunRecord } from './run-result.js';
 import { INTERRUPTED, RunState, isThenable, type Compensable } from './run-state.js';
 import { runGraph } from './graph.runner.js';
+import type { RunInstrumentation } from './run-instrumentation.js';
 
 /**
  * The state an operation keeps: its own beside others (`op`); in a sequence, the run's one slot
- * when it has a budget or a retry policy, else none.
+ * when it has a budget or a retry policy or is traced (the slot holds its span), else none.
  */
 function slotFor(
   step: PlanStep,
@@ -32,7 +33,9 @@ function slotFor(
 ): OperationState | undefined {
   if (op !== undefined) return op;
   const definition = step.definition;
-  return definition.timeoutMs !== undefined || definition.retry !== undefined
+  return definition.timeoutMs !== undefined ||
+    definition.retry !== undefined ||
+    state.trace !== undefined
     ? state.sequence
     : undefined;
 }
@@ -46,8 +49,14 @@ export class PipelineRunner {
   private readonly logger = new Logger('Orchestrator');
   readonly observers = new RunObservers();
 
-  /** `journal` records compensable steps for crash recovery; without it, nothing is recorded. */
-  constructor(private readonly journal?: CompensationJournal) {}
+  /**
+   * `journal` records compensable steps for crash recovery; without it, nothing is recorded.
+   * `instrumentation` wraps runs and tries (tracing); without it, the runner makes no such call.
+   */
+  constructor(
+    private readonly journal?: CompensationJournal,
+    private readonly instrumentation?: RunInstrumentation,
+  ) {}
 
   /** Whether any observer listens (read by the bench to prove what it measures). */
   get observed(): boolean {
@@ -73,9 +82,17 @@ export class PipelineRunner {
     // add keys to the context all the time.
     const record = new RunRecord<Ctx>(plan, Object.assign({}, input) as Ctx, timeoutMs);
     if (this.observers.active) this.observers.emit('onRunStart', plan.definition, runId);
-    const state = new RunState(runId, signal, started, timeoutMs);
+    const state = new RunState(
+      runId,
+      signal,
+      started,
+      timeoutMs,
+      this.instrumentation?.runStarted(plan.definition, runId),
+    );
     // Without a deadline or a caller signal nothing can interrupt, so async steps are awaited plainly.
     const interruptible = timeoutMs !== undefined || signal !== undefined;
+    // A traced operation is never called bare: startStep opens its span and settleStep ends it.
+    const bare = state.trace === undefined;
 
     // The end of one operation is the start of the next: one clock read per operation instead of
     // two (a read costs ~40 ns on Node 20). Read afresh after set-up work and failures.
@@ -102,7 +119,7 @@ export class PipelineRunner {
           // A plain operation in a run nothing can interrupt is just called (startStep's checks
           // cost ~10 ns an operation, a tenth of the whole per-operation budget).
           let out =
-            step.plain && !interruptible
+            step.plain && !interruptible && bare
               ? step.fn.call(plan.instance, record.context, this.handle(plan, step, state))
               : this.startStep(plan, step, record.context, state, undefined, t0, interruptible);
           if (isThenable(out)) out = await out;
@@ -114,7 +131,7 @@ export class PipelineRunner {
         }
         clock = performance.now();
         // The common case, kept out of settleStep: a plain operation that succeeded in time.
-        if (!failed && step.plain && clock < state.deadlineAt && !state.stopped) {
+        if (!failed && step.plain && bare && clock < state.deadlineAt && !state.stopped) {
           record.measure(step, i, clock - t0, 1);
           if (this.observers.active) this.ended(plan, step, 'success', state, clock - t0, t0);
           continue;
@@ -159,7 +176,7 @@ export class PipelineRunner {
   ): Promise<PipelineResult<Ctx>> {
     const compensation =
       record.failure !== undefined && state.done !== undefined
-        ? await this.compensateAll(plan, state.done, state.runId)
+        ? await this.compensateAll(plan, state.done, state)
         : undefined;
     // Cleared only once the compensations have run: a crash before then leaves it to a sweep.
     if (state.journal !== undefined) await this.journal!.end(state.journal);
@@ -175,6 +192,9 @@ export class PipelineRunner {
     compensation?: Record<string, CompensationOutcome>,
   ): PipelineResult<Ctx> {
     const result = record.toResult(state.runId, duration, compensation);
+    if (state.trace !== undefined) {
+      this.instrumentation!.runEnded(state.trace, record.outcome, result);
+    }
     if (this.observers.active) {
       this.observers.emit('onRunEnd', plan.definition, record.outcome, result);
     }
@@ -200,22 +220,42 @@ export class PipelineRunner {
     const timeoutMs = definition.timeoutMs;
     const slot = slotFor(step, state, op);
     if (timeoutMs !== undefined) slot!.begin(timeoutMs, t0);
-    const out =
-      definition.retry === undefined
-        ? step.fn.call(
-            plan.instance,
-            context,
-            new OperationRunHandle(
-              plan.definition.name,
-              definition.name,
-              state,
-              timeoutMs !== undefined ? slot : undefined,
-              1,
-            ),
-          )
-        : this.retrying(plan, step, context, slot!);
+    let out: unknown;
+    if (definition.retry !== undefined) out = this.retrying(plan, step, context, slot!);
+    else {
+      const handle = new OperationRunHandle(
+        plan.definition.name,
+        definition.name,
+        state,
+        timeoutMs !== undefined ? slot : undefined,
+        1,
+      );
+      out =
+        state.trace === undefined
+          ? step.fn.call(plan.instance, context, handle)
+          : this.traced(plan, step, context, slot!, handle);
+    }
     if (!isThenable(out) || (timeoutMs === undefined && !interruptible)) return out;
     return (slot ?? state.sequence).wait(out, timeoutMs);
+  }
+
+  /** Calls one try inside its own scope (its span), which `slot` keeps until the try ends. */
+  private traced(
+    plan: PipelinePlan,
+    step: PlanStep,
+    context: object,
+    slot: OperationState,
+    handle: OperationRunHandle,
+  ): unknown {
+    const instrumentation = this.instrumentation!;
+    const scope = instrumentation.tryStarted(
+      slot.run.trace,
+      plan.definition,
+      step.definition,
+      handle.attempt,
+    );
+    slot.enter(scope);
+    return instrumentation.call(scope, step.fn, plan.instance, context, handle);
   }
 
   /** The `run` argument of a first try without a budget of its own. */
@@ -252,7 +292,9 @@ export class PipelineRunner {
     let outcome: OperationOutcome = failed ? 'failure' : 'success';
     const slot = slotFor(step, state, op);
     record.measure(step, definition.order, took, slot === undefined ? 1 : slot.attempts);
+    let scope: unknown;
     if (slot !== undefined) {
+      scope = slot.scope;
       // A sync step cannot be stopped, but one that overran its budget still counts as timed out.
       const budget = definition.timeoutMs;
       if (budget !== undefined && (slot.timedOut || (outcome === 'success' && took > budget))) {
@@ -268,6 +310,9 @@ export class PipelineRunner {
     if (state.interrupted !== undefined) outcome = state.interrupted;
     else if (state.stopped && outcome !== 'success') outcome = 'aborted'; // a sibling halted the run
 
+    if (scope !== undefined) {
+      this.instrumentation!.ended(scope, outcome, outcome === 'success' ? undefined : thrown);
+    }
     if (this.observers.active) {
       this.ended(plan, step, outcome, state, took, t0, outcome === 'success' ? undefined : thrown);
     }
@@ -325,7 +370,10 @@ export class PipelineRunner {
           ownBudget ? op : undefined,
           attempt,
         );
-        const out = step.fn.call(plan.instance, context, run);
+        const out =
+          op.run.trace === undefined
+            ? step.fn.call(plan.instance, context, run)
+            : this.traced(plan, step, context, op, run);
         return isThenable(out) ? await out : out;
       } catch (error) {
         if (!op.isCurrent(generation)) throw INTERRUPTED;
@@ -333,6 +381,11 @@ export class PipelineRunner {
         const delay = retryDelay(policy, attempt);
         // No retry that could not start before the deadline.
         if (performance.now() + delay >= op.deadline) throw error;
+        const scope = op.scope;
+        if (scope !== undefined) {
+          op.enter(undefined);
+          this.instrumentation!.retried(scope, delay, error);
+        }
         if (this.observers.active) {
           this.observers.emit(
             'onOperationRetry',
@@ -399,7 +452,7 @@ export class PipelineRunner {
   ): Promise<CompensationReport[]> {
     const reports: CompensationReport[] = [];
     for (let i = entries.length - 1; i >= 0; i--) {
-      const report = await compensate(plan, entries[i], runId, true);
+      const report = await compensate(plan, entries[i], runId, true, this.instrumentation);
       reports.push(report);
       this.reportCompensation('onRecoveryEnd', plan, report, runId);
     }
@@ -410,11 +463,19 @@ export class PipelineRunner {
   private async compensateAll(
     plan: PipelinePlan,
     done: readonly Compensable[],
-    runId: string,
+    state: RunState,
   ): Promise<Record<string, CompensationOutcome>> {
     const outcomes: Record<string, CompensationOutcome> = {};
+    const runId = state.runId;
     for (let i = done.length - 1; i >= 0; i--) {
-      const report = await compensate(plan, done[i], runId);
+      const report = await compensate(
+        plan,
+        done[i],
+        runId,
+        false,
+        this.instrumentation,
+        state.trace,
+      );
       const operation = report.entry.step.definition;
       outcomes[operation.name] = report.outcome === 'success' ? 'done' : 'failed';
       if (report.outcome !== 'success') {

@@ -50,6 +50,8 @@ export class RunState {
     /** `performance.now()` when the run started: operations' start offsets count from it. */
     readonly startedAt: number,
     timeoutMs: number | undefined,
+    /** The run's tracing scope (`RunInstrumentation.runStarted`); undefined when untraced. */
+    readonly trace: unknown = undefined,
   ) {
     const started = startedAt;
     if (timeoutMs !== undefined) {

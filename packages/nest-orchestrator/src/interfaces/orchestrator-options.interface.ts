@@ -28,4 +28,10 @@ export interface OrchestratorModuleOptions {
    * left. `false` turns both off: compensations then run only in the process that failed.
    */
   recovery?: RecoveryOptions | false;
+  /**
+   * OpenTelemetry spans for runs, operations and compensations (README "Tracing"). On by default,
+   * but only when an SDK's TracerProvider is registered before the app is created: with none,
+   * the runner is not instrumented at all. `false` turns it off.
+   */
+  tracing?: boolean;
 }
