@@ -4,8 +4,10 @@ import { IS_PUBLIC_KEY } from './auth/auth.constants.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import type { AppEnv } from './config/env.validation.js';
+import { inspectorOptions } from './config/inspector.options.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { OrchestratorInspectorModule } from 'nest-orchestrator/inspector';
 import { OrchestratorMetricsModule } from 'nest-orchestrator/prometheus';
 import { OrchestratorModule } from 'nest-orchestrator';
 import { OrdersModule } from './orders/orders.module.js';
@@ -33,6 +35,11 @@ import { RunsModule } from './runs/runs.module.js';
     }),
     // /metrics is open to scrapers; set `auth` to guard it in production (README, Observability).
     OrchestratorMetricsModule.forRoot({ publicMetadata: { key: IS_PUBLIC_KEY, value: true } }),
+    // The live pipelines page at /orchestrator, in development only (README, Try it).
+    OrchestratorInspectorModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: inspectorOptions,
+    }),
     AuthModule,
     HealthModule,
     OrdersModule,

@@ -142,6 +142,7 @@ export const INSPECTOR_SCRIPT = String.raw`(function () {
     ]);
   }
 
+  var LANE = 15;
   function waterfall(p) {
     var runs = p.recentRuns.slice(0, 12);
     if (runs.length === 0) return el('p', { class: 'empty', 'data-waterfall': p.name, text: 'No run yet.' });
@@ -154,15 +155,22 @@ export const INSPECTOR_SCRIPT = String.raw`(function () {
     });
     return el('div', { class: 'waterfall', 'data-waterfall': p.name }, runs.map(function (run) {
       var track = el('div', { class: 'track' });
+      // Operations side by side get lanes of their own, so none hides another.
+      var lanes = [];
       run.operations.forEach(function (op) {
+        var lane = 0;
+        while (lanes[lane] !== undefined && lanes[lane] > op.startOffsetMs + 1e-6) lane++;
+        lanes[lane] = op.startOffsetMs + op.durationMs;
         var bar = el('div', {
           class: 'segment outcome-' + op.outcome, 'data-segment': op.name, title:
             op.name + ': +' + ms(op.startOffsetMs) + ', ' + ms(op.durationMs) + ' (' + op.outcome + ')',
         }, [el('span', { text: op.name })]);
         bar.style.left = (100 * op.startOffsetMs) / span + '%';
         bar.style.width = Math.max(0.4, (100 * op.durationMs) / span) + '%';
+        bar.style.top = 2 + lane * LANE + 'px';
         track.append(bar);
       });
+      track.style.height = 4 + Math.max(1, lanes.length) * LANE + 'px';
       return el('div', { class: 'run', 'data-run-id': run.runId, 'data-outcome': run.outcome }, [
         el('div', { class: 'run-label outcome-' + run.outcome, text:
           new Date(run.startedAt).toLocaleTimeString() + ' · ' + run.outcome + ' · ' + ms(run.durationMs) }),
@@ -240,8 +248,8 @@ table.bars { border-collapse: collapse; width: 100%; font-size: 13px; }
 .waterfall { font-size: 12px; }
 .run { display: grid; grid-template-columns: 230px 1fr; gap: 8px; align-items: center; margin: 2px 0; }
 .run-label { color: #3b4250; white-space: nowrap; }
-.track { position: relative; height: 18px; background: #f0f2f5; border-radius: 3px; }
-.segment { position: absolute; top: 2px; bottom: 2px; border-radius: 3px; background: #4c9a6a; overflow: hidden; }
+.track { position: relative; background: #f0f2f5; border-radius: 3px; }
+.segment { position: absolute; height: 13px; line-height: 13px; border-radius: 3px; background: #4c9a6a; overflow: hidden; }
 .segment span { font-size: 10px; color: #fff; padding-left: 3px; white-space: nowrap; }
 .segment.outcome-failure { background: #e5534b; }
 .segment.outcome-timeout { background: #f0a33c; }

@@ -8,6 +8,9 @@ import { InspectorObserver } from './inspector.observer.js';
 import type { InspectorSnapshot } from './interfaces/inspector-snapshot.interface.js';
 import type { InspectorSettings } from './interfaces/inspector-settings.interface.js';
 
+/** The metadata key `@ApiExcludeController()` of @nestjs/swagger writes. */
+const SWAGGER_EXCLUDE_CONTROLLER = 'swagger/apiExcludeController';
+
 /** Handler names, for the route metadata `configureInspectorRoutes` sets on each. */
 export const INSPECTOR_HANDLERS = ['page', 'pipelines', 'script', 'style'] as const;
 
@@ -51,6 +54,9 @@ export function createInspectorController(): Type<unknown> {
       return send(response, 'text/css; charset=utf-8', INSPECTOR_STYLE);
     }
   }
+  // `@ApiExcludeController()` written out: a page is no API operation, and this entry point must
+  // not load @nestjs/swagger (an optional peer) to say so.
+  Reflect.defineMetadata(SWAGGER_EXCLUDE_CONTROLLER, [true], InspectorController);
   return InspectorController;
 }
 

@@ -223,6 +223,15 @@ describe('OrchestratorInspectorModule', () => {
     );
   });
 
+  it('keeps its routes out of the OpenAPI document', async () => {
+    const booted = await boot(OrchestratorInspectorModule.forRoot({ enabled: true }));
+    const { DocumentBuilder, SwaggerModule } = await import('@nestjs/swagger');
+    const document = SwaggerModule.createDocument(booted.app, new DocumentBuilder().build());
+    expect(Object.keys(document.paths).filter((path) => path.startsWith('/orchestrator'))).toEqual(
+      [],
+    );
+  });
+
   it('serves on the configured path only', async () => {
     const booted = await boot(
       OrchestratorInspectorModule.forRoot({ enabled: true, path: '/internal/pipelines-ui' }),
