@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { IdempotencySettings } from './idempotency.settings.js';
 import { InMemoryRunStore, StoredClaim, type RefusedClaim } from './in-memory-run-store.js';
-import { LeaseKeeper, type Lease } from './lease-keeper.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import { RUN_STORE } from './orchestrator.constants.js';
 import { messages } from './orchestrator.messages.js';
 import type { RunOptions } from './interfaces/operation-run.interface.js';
@@ -187,39 +187,33 @@ export class IdempotentRunner {
     const storeKey = IDEMPOTENCY_KEY_PREFIX + key;
     const taken = store.take(storeKey, fingerprint, runId, this.settings.leaseMs);
     if (!(taken instanceof StoredClaim)) {
-      const flight = taken.status === 'running' ? store.peek(storeKey)?.flight : undefined;
-      if (flight?.owner === this) return flight.answer as Promise<PipelineResult<Ctx>>;
+      const entry = taken.status === 'running' ? store.peek(storeKey) : undefined;
+      if (entry?.flightOwner === this) return entry.flight as Promise<PipelineResult<Ctx>>;
       return Promise.resolve(answerTo<Ctx>(taken, runId, performance.now()));
     }
     const lease = this.leases.hold(storeKey, runId, plan.definition.name);
-    const running = this.runner.run(plan, input, options, runId);
-    const answer = this.settleInProcess(store, taken, lease, running);
+    // `then` rather than an async function and a flight object: ~230 B less per run in the bench.
+    const answer = this.runner.run(plan, input, options, runId).then(
+      (result) => {
+        this.leases.drop(lease);
+        taken.flight = taken.flightOwner = undefined;
+        // Before answering, so a caller who got an answer finds the key settled on retry.
+        if (releasesKey(result)) store.releaseTaken(taken);
+        else store.completeTaken(taken, result, this.settings.retainMs);
+        return result;
+      },
+      (error: unknown) => {
+        // Only a bug gets here; the key must not stay held for a run that never answered.
+        this.leases.drop(lease);
+        taken.flight = taken.flightOwner = undefined;
+        store.releaseTaken(taken);
+        throw error;
+      },
+    );
     // Only now: a call made from inside the run's synchronous start is answered "in progress".
-    taken.flight = { owner: this, answer };
+    taken.flight = answer;
+    taken.flightOwner = this;
     return answer;
-  }
-
-  private async settleInProcess<Ctx extends object>(
-    store: InMemoryRunStore,
-    claim: StoredClaim,
-    lease: Lease,
-    running: Promise<PipelineResult<Ctx>>,
-  ): Promise<PipelineResult<Ctx>> {
-    try {
-      const result = await running;
-      this.leases.drop(lease);
-      // Before answering, so a caller who got an answer finds the key settled on retry.
-      if (releasesKey(result)) store.releaseTaken(claim);
-      else store.completeTaken(claim, result, this.settings.retainMs);
-      return result;
-    } catch (error) {
-      // Only a bug gets here; the key must not stay held for a run that never answered.
-      this.leases.drop(lease);
-      store.releaseTaken(claim);
-      throw error;
-    } finally {
-      claim.flight = undefined;
-    }
   }
 
   private async claimAndRun<Ctx extends object>(

@@ -12,7 +12,9 @@ export class StoredClaim {
   /** What the holder last recorded (crash-recovery records); a claim starts with none. */
   payload: unknown = undefined;
   /** The answer the holder's runner shares with concurrent calls with the key while it runs. */
-  flight: { readonly owner: object; readonly answer: Promise<unknown> } | undefined = undefined;
+  flight: Promise<unknown> | undefined = undefined;
+  /** The runner that set `flight`: only its own calls may share the answer. */
+  flightOwner: object | undefined = undefined;
 
   constructor(
     readonly key: string,

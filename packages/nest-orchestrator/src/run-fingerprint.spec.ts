@@ -76,6 +76,34 @@ describe('run fingerprints', () => {
     expect(sameFingerprint('user-7', 'user-7')).toBe(true);
   });
 
+  it('agree on the same input in another key order, and not across pipelines', () => {
+    const pending = pendingRunFingerprint('orders', { a: 1, b: { c: [1, 'x'], d: null } });
+    const reordered = pendingRunFingerprint('orders', { b: { d: null, c: [1, 'x'] }, a: 1 });
+    expect(sameFingerprint(pending, reordered)).toBe(true);
+    expect(
+      sameFingerprint(reordered, runFingerprint('orders', { a: 1, b: { c: [1, 'x'], d: null } })),
+    ).toBe(true);
+    expect(
+      sameFingerprint(
+        pending,
+        pendingRunFingerprint('refunds', { a: 1, b: { c: [1, 'x'], d: null } }),
+      ),
+    ).toBe(false);
+    expect(
+      sameFingerprint(
+        pending,
+        pendingRunFingerprint('orders', { b: { d: null, c: [1, 'y'] }, a: 1 }),
+      ),
+    ).toBe(false);
+  });
+
+  it("refuse an input that cannot be written with the canonical writer's own error", () => {
+    const loop: Record<string, unknown> = { a: 1 };
+    loop.self = loop;
+    expect(() => pendingRunFingerprint('orders', loop)).toThrow(/cycle/i);
+    expect(() => pendingRunFingerprint('orders', { n: 1n })).toThrow(TypeError);
+  });
+
   it('recover from a cycle: the next input is written from a clean stack', () => {
     const loop: Record<string, unknown> = { a: 1 };
     loop.self = { back: loop };
