@@ -43,6 +43,13 @@ const EXPECTED_PATHS = [
   'mixed-3/effect',
   'fan-out-4/floor',
   'fan-out-4/side-by-side',
+  'sync-10/inspector',
+  'async-10/inspector',
+  'mixed-10/inspector',
+  ...['sync-10', 'async-10', 'mixed-10'].flatMap((group) => [
+    `${group}/tracing-no-sdk`,
+    `${group}/tracing-sdk`,
+  ]),
 ];
 
 describe('micro benchmark (smoke, tiny counts)', () => {
@@ -114,6 +121,8 @@ describe('micro benchmark (smoke, tiny counts)', () => {
         'op-timeouts: ≤ 1500 ns/op over the floor',
         'keyed: ≤ 1000 ns/run over runner',
         'side-by-side: ≤ 1000 ns/run over floor',
+        'inspector: ≤ 100 ns/op over runner',
+        'tracing-no-sdk: ≤ 50 ns/op over runner',
       ]),
     );
   });

@@ -15,6 +15,7 @@ import {
   type OrchestratorModuleOptions,
   type RunOptions,
 } from 'nest-orchestrator';
+import { InspectorObserver, OrchestratorInspectorModule } from 'nest-orchestrator/inspector';
 import {
   BENCH_INPUT,
   defineFloor,
@@ -28,13 +29,14 @@ import {
 } from './pipelines.js';
 import { peerCases, type PeerVariant } from './peers.js';
 import type { ObserverHook } from './prometheus.hook.js';
+import { withTracingSdk } from './tracing.hook.js';
 
 export const SIZES = [1, 3, 10, 30] as const;
 export const MIXES: readonly Mix[] = ['sync', 'async', 'mixed'];
 
 /**
  * - `floor`: hand-written awaits (see pipelines.ts);
- * - `runner`: `Orchestrator.run()` with no observers, no timeouts, no signal;
+ * - `runner`: `Orchestrator.run()` with no observers, no timeouts, no signal, `tracing: false`;
  * - `op-timeouts`: `timeoutMs` on every operation (set, never hit);
  * - `run-timeout`: a pipeline `timeoutMs` (set, never hit);
  * - `signal`: a caller `AbortSignal` that never fires;
@@ -46,7 +48,12 @@ export const MIXES: readonly Mix[] = ['sync', 'async', 'mixed'];
  *   part of a keyed run's cost is (information, no target);
  * - `side-by-side`: `a`, then `b`, `c`, `d` with `after: ['a']`, against hand-written
  *   `await a(); await Promise.all([b(), c(), d()])` (group `fan-out-4`);
- * - `medusa`, `effect`: the `mixed-3` pipeline on a peer engine (peers.ts), information only.
+ * - `inspector`: `runner` with the pipelines page's observer (`nest-orchestrator/inspector`) on,
+ *   its histograms and recent-runs ring buffer included, compared with `runner`;
+ * - `medusa`, `effect`: the `mixed-3` pipeline on a peer engine (peers.ts), information only;
+ * - `tracing-no-sdk`: `runner` with tracing on (the default) and no OpenTelemetry SDK registered,
+ *   compared with `runner` (tracing off); `tracing-sdk`: the same with an SDK, a batch processor
+ *   and an exporter that discards, what a span per run and per operation costs (information).
  */
 export type Variant =
   | 'floor'
@@ -59,6 +66,9 @@ export type Variant =
   | 'keyed-own-fingerprint'
   | 'keyed-100-results'
   | 'side-by-side'
+  | 'inspector'
+  | 'tracing-no-sdk'
+  | 'tracing-sdk'
   | PeerVariant;
 /** Variants measured for every group; `keyed` has its own rows (KEYED_GROUPS). */
 export const VARIANTS: readonly Variant[] = [
@@ -73,10 +83,22 @@ export const VARIANTS: readonly Variant[] = [
 /** Groups that also get a `keyed` row: a key's cost is per run, so a few sizes say it all. */
 export const KEYED_GROUPS = ['async-1', 'mixed-3', 'mixed-10'] as const;
 
-/** Per-operation overhead over the floor, in ns, that a variant must stay under (issue 6). */
+/** Groups that also get the inspector row, compared with their `runner` row. */
+export const INSPECTOR_GROUPS = ['sync-10', 'async-10', 'mixed-10'] as const;
+
+/** Groups that also get the tracing rows, compared with their `runner` row. */
+export const TRACING_GROUPS = ['sync-10', 'async-10', 'mixed-10'] as const;
+
+/**
+ * Per-operation overhead over the floor, in ns, that a variant must stay under (issue 6); for
+ * `tracing-no-sdk`, over `runner` (issue 13: tracing on without an SDK ≤ 0.05 µs).
+ */
 export const TARGET_NS_PER_OP: Partial<Record<Variant, number>> = {
   prometheus: 500,
   'op-timeouts': 1500,
+  // Over `runner`, not the floor (issue 15: the inspector's observer ≤ 0.1 µs per operation).
+  inspector: 100,
+  'tracing-no-sdk': 50,
 };
 
 /**
@@ -233,7 +255,7 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
 
   const groupOf = (group: string) => groups.find((g) => g.group === group)!;
   const providers = [...entries.values()].map((entry) => entry.target);
-  const plainApp = await createContext('BenchPlainModule', providers);
+  const plainApp = await createContext('BenchPlainModule', providers, [], { tracing: false });
   const orchestrator = plainApp.get(Orchestrator);
   const instanceOf = (entry: PipelineEntry) => plainApp.get(entry.target);
 
@@ -247,6 +269,26 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
   // no observer.
   const runner = Reflect.get(promOrchestrator, 'runner') as object;
   assert(Reflect.get(runner, 'observed') === true, 'the Prometheus context has no observer');
+
+  const tracingTargets = TRACING_GROUPS.map((group) => groupOf(group).plain.target);
+  // The default options, as an app without an SDK has them: tracing on, nothing to trace with.
+  const noSdkApp = await createContext('BenchTracingNoSdkModule', tracingTargets);
+  const [sdkApp, sdk] = await withTracingSdk(() =>
+    createContext('BenchTracingSdkModule', tracingTargets),
+  );
+  const instrumented = (app: INestApplicationContext) =>
+    Reflect.get(Reflect.get(app.get(Orchestrator), 'runner') as object, 'instrumentation') !==
+    undefined;
+  assert(!instrumented(noSdkApp), 'tracing without an SDK instruments the runner');
+  assert(instrumented(sdkApp), 'tracing with an SDK does not instrument the runner');
+
+  // The page itself is never served here: what is measured is its observer on the hot path.
+  const inspectorApp = await createContext(
+    'BenchInspectorModule',
+    INSPECTOR_GROUPS.map((group) => groupOf(group).plain.target),
+    [OrchestratorInspectorModule.forRoot({ enabled: true })],
+    { tracing: false },
+  );
 
   // A signal that never fires, shared by every run, as a long-lived server signal would be; a
   // per-request AbortController is the caller's cost, not the orchestrator's.
@@ -403,6 +445,53 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
     });
   }
 
+  for (const group of TRACING_GROUPS) {
+    const { ops, plain } = groupOf(group);
+    for (const [variant, app] of [
+      ['tracing-no-sdk', noSdkApp],
+      ['tracing-sdk', sdkApp],
+    ] as const) {
+      const row = runnerCase(group, variant, ops, plain, undefined, app.get(Orchestrator));
+      cases.push({
+        ...row,
+        floor: `${group}/runner`,
+        call: variant === 'tracing-sdk' ? sdk.isolated(row.call) : row.call,
+        check: async () => {
+          const before = sdk.exported();
+          await sdk.isolated(row.check)();
+          await sdk.flush();
+          // A run span and one per operation, or none at all without an SDK.
+          const spans = sdk.exported() - before;
+          const expected = variant === 'tracing-sdk' ? ops + 1 : 0;
+          assert(spans === expected, `${row.id} made ${spans} spans, not ${expected}`);
+        },
+      });
+    }
+  }
+
+  for (const group of INSPECTOR_GROUPS) {
+    const { ops, plain } = groupOf(group);
+    const row = runnerCase(
+      group,
+      'inspector',
+      ops,
+      plain,
+      undefined,
+      inspectorApp.get(Orchestrator),
+    );
+    cases.push({
+      ...row,
+      floor: `${group}/runner`,
+      check: async () => {
+        await row.check();
+        // Never a row that measures no observer: the run must be on the page.
+        const page = inspectorApp.get(InspectorObserver).snapshot();
+        const seen = page.pipelines.find((pipeline) => pipeline.name === plain.name);
+        assert((seen?.recentRuns.length ?? 0) > 0, `${row.id}: the inspector saw no run`);
+      },
+    });
+  }
+
   for (const entry of failures) {
     const group = entry.name.replace('bench-', '');
     cases.push(floorCase(group, entry.specs.length, entry, 1));
@@ -458,7 +547,11 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
     async close() {
       await plainApp.close();
       await promApp.close();
+      await inspectorApp.close();
       await smallStoreApp.close();
+      await noSdkApp.close();
+      await sdkApp.close();
+      await sdk.close();
     },
   };
 }
