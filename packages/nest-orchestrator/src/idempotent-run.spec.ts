@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { Operation } from './decorators/operation.decorator.js';
 import { Pipeline } from './decorators/pipeline.decorator.js';
-import { IDEMPOTENCY_KEY_PREFIX } from './idempotent-run.js';
+import { IDEMPOTENCY_KEY_PREFIX } from './idempotent-answers.js';
 import { InMemoryRunStore } from './in-memory-run-store.js';
 import type { OperationRun } from './interfaces/operation-run.interface.js';
 import type { OrchestratorModuleOptions } from './interfaces/orchestrator-options.interface.js';

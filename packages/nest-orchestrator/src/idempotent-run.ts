@@ -1,72 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { IdempotencySettings } from './idempotency.settings.js';
-import { InMemoryRunStore, StoredClaim, type RefusedClaim } from './in-memory-run-store.js';
+import { answerTo, IDEMPOTENCY_KEY_PREFIX, refusal, releasesKey } from './idempotent-answers.js';
+import { InProcessKeyedRuns, untouchedInMemoryStore } from './in-process-keyed-runs.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { RUN_STORE } from './orchestrator.constants.js';
 import { messages } from './orchestrator.messages.js';
 import type { RunOptions } from './interfaces/operation-run.interface.js';
-import type {
-  IdempotencyErrorCode,
-  PipelineResult,
-} from './interfaces/pipeline-result.interface.js';
+import type { PipelineResult } from './interfaces/pipeline-result.interface.js';
 import type { ClaimOutcome, RunStore } from './interfaces/run-store.interface.js';
 import type { PipelinePlan } from './pipeline-plan.js';
 import { PipelineRunner } from './pipeline.runner.js';
 import { nextRunId } from './run-id.js';
-import { pendingRunFingerprint, runFingerprint, type Fingerprint } from './run-fingerprint.js';
-
-/**
- * Idempotency keys share the store with other records (crash recovery), so they live under
- * their own prefix: no client key can collide with those.
- */
-export const IDEMPOTENCY_KEY_PREFIX = 'idempotency:';
-
-/**
- * Failures that say nothing about the request itself: a retry deserves a fresh run, so the key
- * is released. A refusal with the app's own code (VALIDATION, CONFLICT, ...) is an answer, kept.
- */
-const RELEASED_CODES: ReadonlySet<string> = new Set([
-  'OPERATION_FAILED',
-  'TIMEOUT',
-  'ABORTED',
-  'RECOVERY_UNAVAILABLE',
-]);
-
-function releasesKey(result: PipelineResult<object>): boolean {
-  return !result.success && RELEASED_CODES.has(result.error!.code);
-}
+import { pendingRunFingerprint, runFingerprint } from './run-fingerprint.js';
 
 export type KeyedRunOptions = RunOptions & { readonly idempotencyKey: string };
-
-/** An answer that ran nothing; fresh objects each time, since callers may mutate results. */
-function refusal<Ctx>(
-  runId: string,
-  code: IdempotencyErrorCode,
-  message: string,
-  started: number,
-): PipelineResult<Ctx> {
-  return {
-    success: false,
-    runId,
-    error: { operation: '', message, code },
-    duration: performance.now() - started,
-    metrics: {},
-    errors: [],
-  };
-}
-
-/** The answer to a call whose key was not free: the stored result as a replay, or a refusal. */
-function answerTo<Ctx>(claim: RefusedClaim, runId: string, started: number): PipelineResult<Ctx> {
-  switch (claim.status) {
-    case 'completed':
-      return { ...(claim.result as PipelineResult<Ctx>), replayed: true };
-    case 'running':
-      return refusal(runId, 'IDEMPOTENCY_IN_PROGRESS', messages.idempotencyInProgress, started);
-    case 'mismatch':
-      return refusal(runId, 'IDEMPOTENCY_KEY_MISMATCH', messages.idempotencyKeyMismatch, started);
-  }
-}
 
 interface Flight {
   readonly fingerprint: string;
@@ -79,10 +27,7 @@ interface Flight {
  * `Orchestrator.run` hands a run here only when it has a key, so plain runs pay nothing.
  *
  * Two paths, split on purpose: any store is awaited (`claimAndRun`); the default in-memory store,
- * untouched, is called synchronously on the claim it handed out, and compares fingerprints that
- * are hashed only when needed (`runInProcess`). On that store a keyed run is meant to cost about
- * a microsecond more than a plain one, and two awaits, three lookups of the key and a SHA-256 of
- * the input each cost a good part of that.
+ * untouched, has a synchronous path of its own (`InProcessKeyedRuns`).
  */
 @Injectable()
 export class IdempotentRunner {
@@ -93,6 +38,7 @@ export class IdempotentRunner {
    * the in-process path hang theirs on the store's claim instead (`StoredClaim.flight`).
    */
   private readonly inFlight = new Map<string, Flight>();
+  private readonly inProcess: InProcessKeyedRuns;
 
   constructor(
     private readonly runner: PipelineRunner,
@@ -100,6 +46,7 @@ export class IdempotentRunner {
     @Inject(LeaseKeeper) private readonly leases: LeaseKeeper,
   ) {
     this.settings = leases.settings;
+    this.inProcess = new InProcessKeyedRuns(runner, leases);
   }
 
   run<Ctx extends object>(
@@ -115,13 +62,13 @@ export class IdempotentRunner {
     if (given !== undefined && (typeof given !== 'string' || given === '')) {
       return Promise.reject(new TypeError(messages.invalidFingerprint(given)));
     }
-    const inProcess = this.inProcessStore();
+    const inProcess = untouchedInMemoryStore(this.store);
     const pipeline = plan.definition.name;
     try {
       if (inProcess !== undefined) {
         // The default store compares fingerprints itself, and hashes one only when it must.
         const fingerprint = given ?? pendingRunFingerprint(pipeline, input);
-        return this.runInProcess(inProcess, plan, input, options, key, fingerprint);
+        return this.inProcess.run(inProcess, plan, input, options, key, fingerprint);
       }
       const fingerprint = given ?? runFingerprint(pipeline, input);
       return this.runShared(plan, input, options, key, fingerprint);
@@ -152,68 +99,6 @@ export class IdempotentRunner {
     const land = () => this.inFlight.delete(key);
     result.then(land, land);
     return result;
-  }
-
-  /**
-   * The store when it is an `InMemoryRunStore` as shipped, none of whose methods were replaced
-   * on it (a subclass, a spy): the in-process path calls its internals and would bypass those.
-   */
-  private inProcessStore(): InMemoryRunStore | undefined {
-    const store = this.store;
-    const own = InMemoryRunStore.prototype;
-    return store instanceof InMemoryRunStore &&
-      store.claim === own.claim &&
-      store.complete === own.complete &&
-      store.release === own.release
-      ? store
-      : undefined;
-  }
-
-  /**
-   * `claimAndRun` for the default store, its claim taken and ended synchronously. Concurrent
-   * calls find the run through the claim rather than through `inFlight`: a Map that goes from one
-   * entry to none on every run reallocates its table each time, and the tables it leaves behind
-   * keep what they held alive until a full GC, which cost a keyed run about 1 µs.
-   */
-  private runInProcess<Ctx extends object>(
-    store: InMemoryRunStore,
-    plan: PipelinePlan,
-    input: Ctx,
-    options: RunOptions,
-    key: string,
-    fingerprint: Fingerprint,
-  ): Promise<PipelineResult<Ctx>> {
-    const runId = nextRunId();
-    const storeKey = IDEMPOTENCY_KEY_PREFIX + key;
-    const taken = store.take(storeKey, fingerprint, runId, this.settings.leaseMs);
-    if (!(taken instanceof StoredClaim)) {
-      const entry = taken.status === 'running' ? store.peek(storeKey) : undefined;
-      if (entry?.flightOwner === this) return entry.flight as Promise<PipelineResult<Ctx>>;
-      return Promise.resolve(answerTo<Ctx>(taken, runId, performance.now()));
-    }
-    const lease = this.leases.hold(storeKey, runId, plan.definition.name);
-    // `then` rather than an async function and a flight object: ~230 B less per run in the bench.
-    const answer = this.runner.run(plan, input, options, runId).then(
-      (result) => {
-        this.leases.drop(lease);
-        taken.flight = taken.flightOwner = undefined;
-        // Before answering, so a caller who got an answer finds the key settled on retry.
-        if (releasesKey(result)) store.releaseTaken(taken);
-        else store.completeTaken(taken, result, this.settings.retainMs);
-        return result;
-      },
-      (error: unknown) => {
-        // Only a bug gets here; the key must not stay held for a run that never answered.
-        this.leases.drop(lease);
-        taken.flight = taken.flightOwner = undefined;
-        store.releaseTaken(taken);
-        throw error;
-      },
-    );
-    // Only now: a call made from inside the run's synchronous start is answered "in progress".
-    taken.flight = answer;
-    taken.flightOwner = this;
-    return answer;
   }
 
   private async claimAndRun<Ctx extends object>(
