@@ -1,4 +1,10 @@
-import { BUCKET_COUNT, bucketOf, percentileOf, upperBoundOf } from './latency-histogram.js';
+import {
+  BUCKET_COUNT,
+  bucketOf,
+  lowerBoundOf,
+  percentileOf,
+  upperBoundOf,
+} from './latency-histogram.js';
 
 function histogramOf(values: readonly number[]): Uint32Array {
   const counts = new Uint32Array(BUCKET_COUNT);
@@ -8,17 +14,21 @@ function histogramOf(values: readonly number[]): Uint32Array {
 
 describe('latency histogram', () => {
   it('puts each duration in the bucket whose bounds enclose it', () => {
-    for (const value of [0.0005, 0.002, 0.37, 1, 12.5, 199, 4_000, 60_000]) {
+    for (const value of [0.001, 0.002, 0.0037, 0.37, 1, 1.3, 12.5, 199, 4_000, 60_000]) {
       const index = bucketOf(value);
-      expect(value).toBeLessThanOrEqual(upperBoundOf(index) * (1 + 1e-9));
-      if (index > 0) expect(value).toBeGreaterThan(upperBoundOf(index - 1) * (1 - 1e-9));
+      expect(value).toBeGreaterThanOrEqual(lowerBoundOf(index));
+      expect(value).toBeLessThan(upperBoundOf(index));
+      // Four buckets per doubling: no bucket is wider than a quarter of its lower bound.
+      expect(upperBoundOf(index) / lowerBoundOf(index)).toBeLessThanOrEqual(1.25 + 1e-12);
     }
     expect(bucketOf(0)).toBe(0);
+    expect(bucketOf(0.0005)).toBe(0);
     expect(bucketOf(Number.NaN)).toBe(0);
     expect(bucketOf(1e12)).toBe(BUCKET_COUNT - 1);
+    expect(upperBoundOf(BUCKET_COUNT - 1)).toBe(Infinity);
   });
 
-  it('reads percentiles of known inputs within a bucket (19 %) of the true value', () => {
+  it('reads percentiles of known inputs within a bucket (25 %) of the true value', () => {
     const values = Array.from({ length: 1000 }, (_, i) => (i + 1) / 10); // 0.1 … 100 ms
     const counts = histogramOf(values);
     const read = (q: number) => percentileOf(counts, 0, values.length, q, 0.1, 100) as number;
@@ -27,7 +37,7 @@ describe('latency histogram', () => {
       [0.95, 95],
       [0.99, 99],
     ]) {
-      expect(Math.abs(read(q) - truth) / truth).toBeLessThan(0.19);
+      expect(Math.abs(read(q) - truth) / truth).toBeLessThan(0.25);
     }
     expect(read(0.5)).toBeLessThan(read(0.95));
     expect(read(0.95)).toBeLessThanOrEqual(read(0.99));

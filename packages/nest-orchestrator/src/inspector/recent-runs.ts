@@ -9,7 +9,9 @@ const round = (value: number) => Math.round(value * 1000) / 1000;
  * The last `capacity` runs of one pipeline in preallocated typed arrays: a run takes the oldest
  * slot when it starts, so memory stays bounded however many runs are in flight, and a run pushed
  * out before it ends simply stops being recorded. Operations of concurrent runs interleave, so
- * each is found by its run id; the map holds at most `capacity` ids.
+ * each is found by its run id, compared by identity from the newest slot back: no Map, whose
+ * set and delete per run hashed (and so flattened, allocating) the concatenated id and churned
+ * its table, which cost more than everything else the inspector does.
  */
 export class RecentRuns {
   private readonly runIds: (string | undefined)[];
@@ -19,8 +21,9 @@ export class RecentRuns {
   private readonly offsets: Float64Array;
   private readonly operationDurations: Float64Array;
   private readonly operationOutcomes: Int8Array;
-  private readonly slotOf = new Map<string, number>();
   private next = 0;
+  /** Slot of the run last looked up: operations of one run mostly end one after another. */
+  private last = 0;
 
   constructor(
     readonly capacity: number,
@@ -39,14 +42,12 @@ export class RecentRuns {
   start(runId: string): void {
     const slot = this.next;
     this.next = slot + 1 === this.capacity ? 0 : slot + 1;
-    const evicted = this.runIds[slot];
-    if (evicted !== undefined) this.slotOf.delete(evicted);
     this.runIds[slot] = runId;
     this.startedAt[slot] = Date.now();
     this.outcomes[slot] = NOT_ENDED;
     const width = this.operations.length;
     this.operationOutcomes.fill(NOT_ENDED, slot * width, (slot + 1) * width);
-    this.slotOf.set(runId, slot);
+    this.last = slot;
   }
 
   operationEnded(
@@ -56,8 +57,8 @@ export class RecentRuns {
     durationMs: number,
     startOffsetMs: number,
   ): void {
-    const slot = this.slotOf.get(runId);
-    if (slot === undefined || order >= this.operations.length) return;
+    const slot = this.slotOf(runId);
+    if (slot < 0 || order >= this.operations.length) return;
     const cell = slot * this.operations.length + order;
     this.offsets[cell] = startOffsetMs;
     this.operationDurations[cell] = durationMs;
@@ -65,11 +66,20 @@ export class RecentRuns {
   }
 
   ended(runId: string, outcome: number, durationMs: number): void {
-    const slot = this.slotOf.get(runId);
-    if (slot === undefined) return;
-    this.slotOf.delete(runId);
+    const slot = this.slotOf(runId);
+    if (slot < 0 || this.outcomes[slot] !== NOT_ENDED) return;
     this.durations[slot] = durationMs;
     this.outcomes[slot] = outcome;
+  }
+
+  /** -1 when the run was pushed out (or never started here). */
+  private slotOf(runId: string): number {
+    if (this.runIds[this.last] === runId) return this.last;
+    for (let step = 1; step <= this.capacity; step++) {
+      const slot = (this.next - step + this.capacity) % this.capacity;
+      if (this.runIds[slot] === runId) return (this.last = slot);
+    }
+    return -1;
   }
 
   /** Newest first. */
