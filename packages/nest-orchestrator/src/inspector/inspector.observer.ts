@@ -12,6 +12,9 @@ import type { InspectorSnapshot } from './interfaces/inspector-snapshot.interfac
 import type { InspectorSettings } from './interfaces/inspector-settings.interface.js';
 import { PipelineStats, type OperationStats } from './pipeline-stats.js';
 
+/** How often the observer reads the wall clock and checks whether a window slice aged out. */
+const CLOCK_TICK_MS = 1_000;
+
 /**
  * Keeps, per pipeline, latency histograms and the last runs, from the hooks' names, timings and
  * outcomes only: the `error` and `result` arguments are never read past the outcome and duration,
@@ -27,7 +30,13 @@ export class InspectorObserver
   private lastStats: PipelineStats | undefined;
   /** Row of the window's current slice, 1..WINDOW_SLICES. */
   private slice = 1;
-  private rotation: NodeJS.Timeout | undefined;
+  /**
+   * Wall-clock ms, to the second: a run's start time comes from here, since `Date.now()` on
+   * every run cost more than all of its operations' records together.
+   */
+  private now = Date.now();
+  private nextRotation = Infinity;
+  private clock: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(INSPECTOR_SETTINGS) private readonly settings: InspectorSettings,
@@ -38,12 +47,24 @@ export class InspectorObserver
   onApplicationBootstrap(): void {
     if (!this.settings.enabled) return;
     for (const pipeline of this.pipelines.list()) this.statsOf(pipeline);
-    this.rotation = setInterval(() => this.rotate(), this.settings.windowMs / WINDOW_SLICES);
-    this.rotation.unref();
+    const sliceMs = this.settings.windowMs / WINDOW_SLICES;
+    this.nextRotation = this.now + sliceMs;
+    this.clock = setInterval(() => this.tick(sliceMs), CLOCK_TICK_MS);
+    this.clock.unref();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.rotation);
+    clearInterval(this.clock);
+  }
+
+  private tick(sliceMs: number): void {
+    this.now = Date.now();
+    // A loop blocked for longer than a slice still drops every slice that aged out.
+    for (let aged = 0; this.now >= this.nextRotation && aged < WINDOW_SLICES; aged++) {
+      this.rotate();
+      this.nextRotation += sliceMs;
+    }
+    if (this.now >= this.nextRotation) this.nextRotation = this.now + sliceMs;
   }
 
   /** Starts the window's next slice, dropping the oldest one. */
@@ -54,7 +75,7 @@ export class InspectorObserver
 
   onRunStart(pipeline: PipelineDefinition, runId: string): void {
     if (!this.settings.enabled) return;
-    this.statsOf(pipeline).recent.start(runId);
+    this.statsOf(pipeline).recent.start(runId, this.now);
   }
 
   onOperationEnd(
