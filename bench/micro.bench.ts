@@ -10,12 +10,15 @@
 //   --show-floor=GROUP print the generated hand-written floor of GROUP (e.g. mixed-3) and exit
 //   --profile=ID       run case ID (e.g. async-10/runner) in a loop for --seconds=N (default 5)
 //                      and exit: use under `node --cpu-prof` to see the hot path alone
+//   --steady=A,B       cases A and B in alternating 1 s windows (--pairs=N, default 5) timed by
+//                      CPU with GC included, e.g. --steady=mixed-3/runner,mixed-3/keyed
 import 'reflect-metadata';
-import { flag } from './flags.js';
+import { flag, wholeFlag } from './flags.js';
 import { buildCases } from './micro/cases.js';
 import { loadPrometheusHook } from './micro/prometheus.hook.js';
 import { formatReport } from './micro/report.js';
 import { FULL, QUICK, runMicro, writeJson, type MicroOptions } from './micro/run.js';
+import { formatSteady, steadyState } from './micro/steady-state.js';
 
 function numberFlag(name: string): number | undefined {
   const value = flag(name);
@@ -48,9 +51,28 @@ async function profile(id: string, seconds: number): Promise<void> {
   }
 }
 
+async function steady(ids: string, pairs: number): Promise<void> {
+  const set = await buildCases(await loadPrometheusHook());
+  try {
+    const [a, b] = ids.split(',').map((id) => {
+      const found = set.cases.find((c) => c.id === id && c.skipped === undefined);
+      if (found === undefined) throw new Error(`no runnable case "${id}"`);
+      return found;
+    });
+    if (b === undefined) throw new Error('--steady needs two case ids: --steady=A,B');
+    await a.check();
+    await b.check();
+    process.stdout.write(`${formatSteady(await steadyState(a, b, pairs, 1000))}\n`);
+  } finally {
+    await set.close();
+  }
+}
+
 async function main(): Promise<void> {
   const profileId = flag('profile');
   if (typeof profileId === 'string') return profile(profileId, numberFlag('seconds') ?? 5);
+  const steadyIds = flag('steady');
+  if (typeof steadyIds === 'string') return steady(steadyIds, wholeFlag('pairs', 1) ?? 5);
 
   const showFloor = flag('show-floor');
   if (typeof showFloor === 'string') {
