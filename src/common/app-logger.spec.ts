@@ -1,3 +1,6 @@
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { AppLogger } from './app-logger.js';
 import { runWithRequestId } from './request-id.js';
 
@@ -22,6 +25,32 @@ describe('AppLogger', () => {
 
     expect(lines[0]).toMatch(/\[Orders\] \[req req-42\] inside$/);
     expect(lines[1]).toMatch(/\[Orders\] outside$/);
+  });
+
+  it('tags lines written inside a traced span with its trace id, and only those', () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(new BasicTracerProvider());
+    try {
+      const traceId = trace.getTracer('test').startActiveSpan('request', (span) => {
+        runWithRequestId('req-7', () => logger.log('traced', 'Orders'));
+        span.end();
+        return span.spanContext().traceId;
+      });
+      logger.log('outside', 'Orders');
+      expect(lines[0]).toMatch(
+        new RegExp(`\\[Orders\\] \\[req req-7\\] \\[trace ${traceId}\\] traced$`),
+      );
+      expect(lines[1]).toMatch(/\[Orders\] outside$/);
+      const json = new AppLogger({ json: true, forceConsole: true, colors: false });
+      trace.getTracer('test').startActiveSpan('job', (span) => {
+        json.log('traced', 'Jobs');
+        span.end();
+        expect(JSON.parse(lines[2])).toMatchObject({ traceId: span.spanContext().traceId });
+      });
+    } finally {
+      trace.disable();
+      context.disable();
+    }
   });
 
   it('masks registered secrets, bearer tokens, JWTs, URL credentials, hashes and password fields', () => {

@@ -1,7 +1,14 @@
 import { ConsoleLogger, type ConsoleLoggerOptions, type LogLevel } from '@nestjs/common';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { currentRequestId } from './request-id.js';
 
 const REDACTED = '[REDACTED]';
+
+/** The trace id of the span active where a line is written; none without a tracing SDK. */
+function currentTraceId(): string | undefined {
+  const context = trace.getActiveSpan()?.spanContext();
+  return context !== undefined && isSpanContextValid(context) ? context.traceId : undefined;
+}
 
 // Keys whose values never reach a log line, at any depth of a logged object.
 const SECRET_KEYS = [
@@ -30,7 +37,8 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
 
 /**
  * Nest's console logger with two additions: each line written while a request is handled
- * carries its request id (`[req <id>]`, or `requestId` in JSON), and secrets are masked:
+ * carries its request id (`[req <id>]`, or `requestId` in JSON) and, when traced, its trace id
+ * (`[trace <id>]`, or `traceId`), and secrets are masked:
  * values registered with `redactValues` (the JWT secret, the database password), bearer
  * tokens, JWTs, URL credentials, password hashes, and password/token fields.
  */
@@ -57,8 +65,11 @@ export class AppLogger extends ConsoleLogger {
 
   protected override formatContext(context: string): string {
     const requestId = currentRequestId();
-    const prefix = super.formatContext(context);
-    return requestId === undefined ? prefix : `${prefix}[req ${requestId}] `;
+    const traceId = currentTraceId();
+    let prefix = super.formatContext(context);
+    if (requestId !== undefined) prefix += `[req ${requestId}] `;
+    if (traceId !== undefined) prefix += `[trace ${traceId}] `;
+    return prefix;
   }
 
   protected override stringifyMessage(message: unknown, logLevel: LogLevel): string {
@@ -70,8 +81,10 @@ export class AppLogger extends ConsoleLogger {
     options: Parameters<ConsoleLogger['getJsonLogObject']>[1],
   ): ReturnType<ConsoleLogger['getJsonLogObject']> {
     const requestId = currentRequestId();
+    const traceId = currentTraceId();
     const record = super.getJsonLogObject(message, options);
-    return requestId === undefined ? record : { ...record, requestId };
+    if (requestId === undefined && traceId === undefined) return record;
+    return { ...record, requestId, traceId };
   }
 
   protected override stringifyJsonLogObject(logObject: Record<string, unknown>): string {

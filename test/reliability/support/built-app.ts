@@ -35,9 +35,13 @@ export interface RunningApp {
   exited: Promise<Exit>;
 }
 
-/** `node <main>` with exactly `env` (plus PATH), its output collected. */
-export function runAppCopy(main: string, env: Record<string, string>): RunningApp {
-  const child = spawn(process.execPath, [main], {
+/** `node [nodeArgs] <main>` with exactly `env` (plus PATH), its output collected. */
+export function runAppCopy(
+  main: string,
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): RunningApp {
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
