@@ -1,4 +1,8 @@
-/** Second argument of every operation: where it runs and how to stop in time. */
+/**
+ * Second argument of every operation: where it runs and how to stop in time. With an
+ * OpenTelemetry SDK registered, the operation runs with its own span active:
+ * `trace.getActiveSpan()` is that span, to add attributes or events to (README "Tracing").
+ */
 export interface OperationRun {
   readonly pipeline: string;
   readonly operation: string;

@@ -14,6 +14,8 @@ import type { OperationRun } from '../interfaces/operation-run.interface.js';
 import type { OrchestratorModuleOptions } from '../interfaces/orchestrator-options.interface.js';
 import { Orchestrator } from '../orchestrator.js';
 import { OrchestratorModule } from '../orchestrator.module.js';
+import { PipelineRegistry } from '../pipeline.registry.js';
+import { PipelineRunner } from '../pipeline.runner.js';
 import { createPipelineTestingModule } from '../testing/index.js';
 import { pipelineTracer, registeredTracer } from './pipeline-tracer.js';
 import { SPAN_ATTRIBUTES as A } from './tracing.constants.js';
@@ -257,6 +259,20 @@ describe('tracing with an OpenTelemetry SDK registered', () => {
     expect(Math.abs(ms(left.startTime) - ms(right.startTime))).toBeLessThan(10);
     expect(ms(right.startTime)).toBeLessThan(ms(left.endTime));
     expect(ms(left.startTime)).toBeLessThan(ms(right.endTime));
+    await app.close();
+  });
+
+  it('traces a recovery sweep’s compensation as a span of its own, marked recovery', async () => {
+    const app = await boot(Checkout);
+    const plan = app.module.get(PipelineRegistry).plan('checkout');
+    const charge = plan.steps.find((step) => step.definition.name === 'charge')!;
+    const runner = app.module.get(PipelineRunner, { strict: false });
+    await runner.recover(plan, [{ step: charge, context: {} }], 'crashed-run');
+    const [refund, ...rest] = exporter.getFinishedSpans();
+    expect(rest).toEqual([]);
+    expect(refund.name).toBe('checkout.charge.compensate');
+    expect(parentOf(refund)).toBeUndefined();
+    expect(refund.attributes).toMatchObject({ [A.recovery]: true, [A.outcome]: 'success' });
     await app.close();
   });
 
