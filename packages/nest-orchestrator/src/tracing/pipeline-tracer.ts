@@ -2,6 +2,7 @@ import {
   context,
   SpanStatusCode,
   trace,
+  type Attributes,
   type Context,
   type Span,
   type Tracer,
@@ -23,8 +24,8 @@ class SpanScope {
   ) {}
 }
 
-function scoped(tracer: Tracer, name: string, parent: Context, attributes: object): SpanScope {
-  const span = tracer.startSpan(name, { attributes: attributes as never }, parent);
+function scoped(tracer: Tracer, name: string, parent: Context, attributes: Attributes): SpanScope {
+  const span = tracer.startSpan(name, { attributes }, parent);
   return new SpanScope(span, trace.setSpan(parent, span));
 }
 
