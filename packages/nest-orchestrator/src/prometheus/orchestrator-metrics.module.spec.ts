@@ -90,6 +90,32 @@ describe('OrchestratorMetricsModule', () => {
     expect(await response.text()).toContain(`# TYPE ${METRIC_NAMES.operationDuration} histogram`);
   });
 
+  it('serves OpenMetrics to a scraper that prefers it, and plain text again after', async () => {
+    const { get } = await boot(OrchestratorMetricsModule.forRoot(fresh()));
+    // The HTTP histogram counts these scrapes; everything else must stay the same text.
+    const withoutHttp = (text: string) =>
+      text
+        .split('\n')
+        .filter((line) => !line.startsWith('http_request_duration_seconds_'))
+        .join('\n');
+    const plain = withoutHttp(await (await get('/metrics')).text());
+    const open = await get('/metrics', {
+      accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5',
+    });
+    expect(open.headers.get('content-type')).toBe(
+      'application/openmetrics-text; version=1.0.0; charset=utf-8',
+    );
+    expect(open.headers.get('vary')).toBe('Accept');
+    const text = await open.text();
+    expect(text).toContain(`# TYPE ${METRIC_NAMES.operationDuration} histogram`);
+    expect(text).toContain('# TYPE orchestrator_operation_failures counter');
+    expect(text.endsWith('# EOF\n')).toBe(true);
+
+    const again = await get('/metrics', { accept: 'text/plain;version=0.0.4' });
+    expect(again.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(withoutHttp(await again.text())).toBe(plain);
+  });
+
   it('serves on the configured path only', async () => {
     const { get } = await boot(
       OrchestratorMetricsModule.forRoot({ ...fresh(), path: '/internal/metrics' }),

@@ -1,4 +1,7 @@
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { context, trace, TraceFlags, type Span } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { AlwaysOffSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { Test } from '@nestjs/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -24,6 +27,7 @@ import {
   REASONS,
 } from './metrics.constants.js';
 import { OrchestratorMetricsModule } from './orchestrator-metrics.module.js';
+import { OrchestratorMetrics } from './orchestrator.metrics.js';
 import { COMPENSATION_KEY_PREFIX } from '../compensation-journal.js';
 import { RecoverySweeper } from '../recovery-sweeper.js';
 import { checkMetrics } from '../../../../test/support/promtool.js';
@@ -455,5 +459,76 @@ describe('PrometheusObserver in a real app', () => {
       exitCode: 0,
       problems: [],
     });
+  });
+});
+
+describe('PrometheusObserver exemplars', () => {
+  const contextManager = new AsyncLocalStorageContextManager();
+  let app: NestFastifyApplication;
+  let metrics: OrchestratorMetrics;
+
+  beforeAll(async () => {
+    // What an app's SDK sets up; no global tracer provider, so only the span made here exists.
+    context.setGlobalContextManager(contextManager.enable());
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        OrchestratorModule.forRoot({ logFailures: false }),
+        OrchestratorMetricsModule.forRoot({ registry: new Registry(), defaultMetrics: false }),
+      ],
+      providers: [CheckoutPipeline],
+    }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+      logger: false,
+    });
+    await app.init();
+    metrics = app.get(OrchestratorMetrics);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    context.disable();
+  });
+
+  const exemplarsOf = async (histogram: 'operationDuration' | 'pipelineDuration') =>
+    (await metrics[histogram].getForOpenMetrics()).values.flatMap((value) =>
+      value.exemplar ? [{ ...value.sharedLabels, ...value.exemplar.labelSet }] : [],
+    );
+
+  const runInside = async (span: Span, input: CheckoutContext) =>
+    context.with(trace.setSpan(context.active(), span), () =>
+      app.get(Orchestrator).run(CheckoutPipeline, input),
+    );
+
+  it('stores nothing for a run outside any trace, nor inside an unsampled one', async () => {
+    await app.get(Orchestrator).run(CheckoutPipeline, {});
+    const unsampled = new BasicTracerProvider({ sampler: new AlwaysOffSampler() })
+      .getTracer('spec')
+      .startSpan('request');
+    expect(unsampled.spanContext().traceFlags & TraceFlags.SAMPLED).toBe(0);
+    await runInside(unsampled, {});
+    unsampled.end();
+    expect(await exemplarsOf('operationDuration')).toEqual([]);
+    expect(await exemplarsOf('pipelineDuration')).toEqual([]);
+  });
+
+  it("stores the active span's trace and span id on the buckets of each duration observed", async () => {
+    const span = new BasicTracerProvider().getTracer('spec').startSpan('request');
+    const { traceId, spanId } = span.spanContext();
+    await runInside(span, { invalid: true });
+    span.end();
+    const operations = await exemplarsOf('operationDuration');
+    expect(operations).toEqual([
+      expect.objectContaining({
+        operation: 'validate',
+        outcome: 'failure',
+        trace_id: traceId,
+        span_id: expect.stringMatching(/^[0-9a-f]{16}$/),
+      }),
+    ]);
+    expect(await exemplarsOf('pipelineDuration')).toEqual([
+      expect.objectContaining({ pipeline: 'checkout', outcome: 'failure', trace_id: traceId }),
+    ]);
+    // Without an SDK's tracer provider the run makes no span of its own: the request's is active.
+    expect(operations[0].span_id).toBe(spanId);
   });
 });

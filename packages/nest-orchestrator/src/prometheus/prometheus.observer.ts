@@ -1,4 +1,5 @@
 import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { isSpanContextValid, trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
 import {
   PipelineObserver,
   PipelineRegistry,
@@ -21,9 +22,24 @@ function outcomeIndex(outcome: OperationOutcome): number {
 }
 
 /**
+ * The span active where a duration is observed, if an OpenTelemetry SDK made one and samples it:
+ * its ids become the bucket's exemplar. Without an SDK the API returns no span (one context
+ * look-up); an unsampled trace is never exported, so an exemplar of it would link to nothing.
+ */
+function sampledSpanContext(): SpanContext | undefined {
+  const span = trace.getActiveSpan();
+  if (span === undefined) return undefined;
+  const context = span.spanContext();
+  return (context.traceFlags & TraceFlags.SAMPLED) !== 0 && isSpanContextValid(context)
+    ? context
+    : undefined;
+}
+
+/**
  * Records every run, operation, retry, compensation and recovery into `OrchestratorMetrics`. Each hook
  * finds its series from the definition object (a Map hit, then an array index by `order`) and
  * bumps typed arrays: no label objects, strings or prom-client calls on the run's hot path.
+ * Durations observed inside a sampled trace keep its trace and span id as exemplars.
  */
 @PipelineObserver()
 export class PrometheusObserver implements OrchestratorObserver, OnApplicationBootstrap {
@@ -54,7 +70,13 @@ export class PrometheusObserver implements OrchestratorObserver, OnApplicationBo
   ): void {
     const slots = this.slotsOf(pipeline, operation);
     const index = outcomeIndex(outcome);
-    this.metrics.operationDuration.observe(slots.duration[index], durationMs / 1000);
+    const span = sampledSpanContext();
+    this.metrics.operationDuration.observe(
+      slots.duration[index],
+      durationMs / 1000,
+      span?.traceId,
+      span?.spanId,
+    );
     if (index !== 0) this.metrics.operationFailures.inc(slots.failures[index - 1]);
   }
 
@@ -89,9 +111,12 @@ export class PrometheusObserver implements OrchestratorObserver, OnApplicationBo
   ): void {
     const series = this.seriesOf(pipeline);
     this.metrics.pipelinesInFlight.dec(series.inFlight);
+    const span = sampledSpanContext();
     this.metrics.pipelineDuration.observe(
       series.duration[outcomeIndex(outcome)],
       result.duration / 1000,
+      span?.traceId,
+      span?.spanId,
     );
   }
 

@@ -1,5 +1,6 @@
 import { Histogram, Registry, type RegistryContentType } from 'prom-client';
 import { DEFAULT_DURATION_BUCKETS } from '../metrics.constants.js';
+import { renderOpenMetrics } from '../open-metrics.js';
 import { AccumulatedHistogram } from './accumulated-histogram.js';
 
 const labelNames = ['pipeline', 'operation', 'outcome', 'critical'] as const;
@@ -150,5 +151,73 @@ describe('AccumulatedHistogram', () => {
       buckets: [1],
     });
     expect(() => histogram.series(['x'])).toThrow('h takes 2 label values (a, b), got 1.');
+  });
+
+  describe('exemplars', () => {
+    const traceA = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const traceB = '0af7651916cd43dd8448eb211c80319c';
+    const spanA = '00f067aa0ba902b7';
+    const spanB = 'b7ad6b7169203331';
+
+    it('keeps the most recent traced observation per bucket, and none on untraced buckets', async () => {
+      const { fast, slots } = pair();
+      fast.observe(slots[0], 0.003, traceA, spanA);
+      fast.observe(slots[0], 0.004, traceB, spanB);
+      fast.observe(slots[0], 0.0004, traceA, spanA);
+      fast.observe(slots[0], 0.2);
+      fast.observe(slots[0], 30, traceB, spanB);
+      const { values } = await fast.getForOpenMetrics();
+      const bucket = (le: number | string) =>
+        values.find((v) => v.labels.le === le && v.sharedLabels?.outcome === 'success');
+      expect(bucket(0.005)?.exemplar).toMatchObject({
+        labelSet: { trace_id: traceB, span_id: spanB },
+        value: 0.004,
+      });
+      expect(bucket(0.0005)?.exemplar?.labelSet).toEqual({ trace_id: traceA, span_id: spanA });
+      expect(bucket(0.25)?.exemplar).toBeNull();
+      expect(bucket('+Inf')?.exemplar).toMatchObject({ labelSet: { trace_id: traceB }, value: 30 });
+      const seconds = bucket(0.005)?.exemplar?.timestamp ?? 0;
+      expect(Math.abs(seconds - Date.now() / 1000)).toBeLessThan(5);
+      expect(values.filter((v) => v.exemplar)).toHaveLength(3);
+    });
+
+    it('leaves the plain text and JSON byte for byte what prom-client prints', async () => {
+      const { fast, reference, fastRegistry, promRegistry, slots } = pair();
+      durationsMs(500).forEach((ms, i) => {
+        const s = i % series.length;
+        fast.observe(slots[s], ms / 1000, traceA, spanA);
+        reference.observe(series[s], ms / 1000);
+      });
+      expect(await fastRegistry.metrics()).toBe(await promRegistry.metrics());
+      expect(await fastRegistry.getMetricsAsJSON()).toStrictEqual(
+        await promRegistry.getMetricsAsJSON(),
+      );
+    });
+
+    it('prints them on bucket lines in OpenMetrics text, which ends with # EOF', async () => {
+      const { fast, fastRegistry, slots } = pair();
+      fast.observe(slots[0], 0.003, traceA, spanA);
+      const text = await renderOpenMetrics(fastRegistry);
+      const line = text
+        .split('\n')
+        .find((l) => l.includes('le="0.005"') && l.includes('outcome="success"'));
+      expect(line).toMatch(
+        new RegExp(
+          `^orchestrator_operation_duration_seconds_bucket\\{.*\\} 1 # \\{trace_id="${traceA}",span_id="${spanA}"\\} 0\\.003 \\d+(\\.\\d+)?$`,
+        ),
+      );
+      // Only the bucket the value falls in holds it: OpenMetrics wants it within (previous le, le].
+      expect(text.split('\n').filter((l) => l.includes(' # {'))).toHaveLength(1);
+      expect(text.endsWith('# EOF\n')).toBe(true);
+      expect(text).not.toMatch(/_(sum|count)\{[^}]*\} \S+ #/);
+    });
+
+    it('forgets them on reset()', async () => {
+      const { fast, slots } = pair();
+      fast.observe(slots[2], 0.003, traceA, spanA);
+      fast.reset();
+      const { values } = await fast.getForOpenMetrics();
+      expect(values.every((v) => !v.exemplar)).toBe(true);
+    });
   });
 });

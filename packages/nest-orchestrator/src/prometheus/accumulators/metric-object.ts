@@ -1,4 +1,5 @@
 import type { Metric, Registry, RegistryContentType } from 'prom-client';
+import type { ExemplarLine } from './bucket-exemplars.js';
 
 /** Any prom-client registry, whatever its content type. */
 export type AnyRegistry = Registry<RegistryContentType>;
@@ -10,7 +11,8 @@ export interface MetricValueLine {
   metricName?: string;
   /** Histogram series labels that the registry prints after `labels` without copying them. */
   sharedLabels?: Readonly<Record<string, string>>;
-  exemplar?: null;
+  /** Printed only by an OpenMetrics registry; null on a bucket with none, as prom-client has it. */
+  exemplar?: ExemplarLine | null;
 }
 
 /** The shape `Registry.metrics()` and `getMetricsAsJSON()` read from a metric. */
