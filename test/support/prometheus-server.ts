@@ -23,6 +23,8 @@ export interface PrometheusOptions {
   intervalSeconds?: number;
   /** How long to wait for `/-/ready`. @defaultValue 30 000 */
   readyTimeoutMs?: number;
+  /** `--enable-feature` values, e.g. `exemplar-storage` for `/api/v1/query_exemplars`. */
+  features?: readonly string[];
 }
 
 /** One sample of an instant vector, as `/api/v1/query` returns it. */
@@ -147,6 +149,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
           `--web.listen-address=127.0.0.1:${port}`,
           '--web.enable-lifecycle',
           '--log.level=warn',
+          ...(options.features ?? []).map((feature) => `--enable-feature=${feature}`),
         ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
