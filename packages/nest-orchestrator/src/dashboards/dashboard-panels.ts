@@ -63,6 +63,7 @@ export function overviewRows(): RowSpec[] {
           description: 'Whole-run duration quantiles, by pipeline.',
           kind: 'timeseries',
           unit: 's',
+          exemplars: true,
           width: 16,
           queries: [0.5, 0.95, 0.99].map((q) => ({
             expr: quantile(q, `${pipelineDuration}_bucket`, ['pipeline']),
@@ -106,6 +107,7 @@ export function pipelineRows(pipeline: PipelineDefinition): RowSpec[] {
         description: 'Which step is slow.',
         kind: 'timeseries',
         unit: 's',
+        exemplars: true,
         width: 8,
         queries: [
           {
@@ -193,6 +195,7 @@ export function pipelineRows(pipeline: PipelineDefinition): RowSpec[] {
         description: `95th percentile duration of ${operation.name}${budget}.`,
         kind: 'timeseries',
         unit: 's',
+        exemplars: true,
         width: 8,
         queries: [{ expr: quantile(0.95, `${operationDuration}_bucket${one}`, []), legend: 'p95' }],
       },

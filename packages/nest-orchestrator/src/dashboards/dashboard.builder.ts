@@ -30,13 +30,13 @@ function panel(spec: PanelSpec, id: number, x: number, y: number) {
     .datasource(DATASOURCE)
     .gridPos({ x, y, w: spec.width, h: PANEL_HEIGHT });
   spec.queries.forEach((query, index) => {
-    builder.withTarget(
-      new DataqueryBuilder()
-        .refId(String.fromCharCode(65 + index))
-        .expr(query.expr)
-        .legendFormat(query.legend)
-        .datasource(DATASOURCE),
-    );
+    const target = new DataqueryBuilder()
+      .refId(String.fromCharCode(65 + index))
+      .expr(query.expr)
+      .legendFormat(query.legend)
+      .datasource(DATASOURCE);
+    if (spec.exemplars === true) target.exemplar(true);
+    builder.withTarget(target);
   });
   return builder;
 }

@@ -32,7 +32,7 @@ interface DashboardJson {
     type: string;
     title: string;
     gridPos: { x: number; y: number; w: number; h: number };
-    targets?: Array<{ expr: string; refId: string }>;
+    targets?: Array<{ expr: string; refId: string; exemplar?: boolean }>;
   }>;
 }
 
@@ -56,9 +56,47 @@ describe('grafana files', () => {
       'grafana/dashboards/pipeline-checkout.json',
       'grafana/dashboards/pipeline-refund-order.json',
       'grafana/docker-compose.yml',
+      'grafana/otel-collector.yml',
       'grafana/prometheus.yml',
       'grafana/provisioning/dashboards/orchestrator.yml',
       'grafana/provisioning/datasources/prometheus.yml',
+      'grafana/tempo.yml',
+    ]);
+  });
+
+  it('turns exemplars on for latency panels only, linked by trace_id to Tempo', async () => {
+    const files = grafanaFiles(await registry());
+    const withExemplars = (path: string) =>
+      (JSON.parse(files.get(path)!) as DashboardJson).panels
+        .filter((panel) => panel.targets?.some((target) => target.exemplar === true))
+        .map((panel) => panel.title);
+    expect(withExemplars('grafana/dashboards/orchestrator-overview.json')).toEqual([
+      'Run latency p50 / p95 / p99',
+    ]);
+    expect(withExemplars('grafana/dashboards/pipeline-checkout.json')).toEqual([
+      'p95 latency by operation',
+      'validate: p95 latency',
+      'charge: p95 latency',
+      'notify: p95 latency',
+    ]);
+    const { datasources } = parse(
+      files.get('grafana/provisioning/datasources/prometheus.yml')!,
+    ) as {
+      datasources: Array<{ uid: string; type: string; jsonData?: Record<string, unknown> }>;
+    };
+    expect(datasources.map((source) => source.type)).toEqual(['prometheus', 'tempo']);
+    expect(datasources[0].jsonData).toEqual({
+      exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: datasources[1].uid }],
+    });
+    const compose = parse(files.get('grafana/docker-compose.yml')!) as {
+      services: Record<string, { command?: string[] }>;
+    };
+    expect(compose.services.prometheus.command).toContain('--enable-feature=exemplar-storage');
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'grafana',
+      'otel-collector',
+      'prometheus',
+      'tempo',
     ]);
   });
 

@@ -3,6 +3,12 @@ import type { PipelineDefinition } from '../index.js';
 import { alertRules } from './alert-rules.js';
 import { overviewRows, pipelineRows } from './dashboard-panels.js';
 import { DATASOURCE, buildDashboard } from './dashboard.builder.js';
+import {
+  EXEMPLAR_TRACE_ID_LABEL,
+  TEMPO_DATASOURCE,
+  collectorConfig,
+  tempoConfig,
+} from './tracing-stack.js';
 
 /** Grafana uids allow 40 characters; keep them readable and stable. */
 export function slug(name: string): string {
@@ -57,6 +63,8 @@ export function grafanaFiles(
     'grafana/prometheus.yml',
     yaml(GENERATED, {
       global: { scrape_interval: '15s', evaluation_interval: '15s' },
+      // Kept only with --enable-feature=exemplar-storage (docker-compose.yml passes it).
+      storage: { exemplars: { max_exemplars: 100000 } },
       rule_files: ['/etc/prometheus/alerts/*.yml'],
       scrape_configs: [
         {
@@ -79,6 +87,19 @@ export function grafanaFiles(
           access: 'proxy',
           url: 'http://prometheus:9090',
           isDefault: true,
+          // An exemplar's trace_id links a latency panel's dot to that trace in Tempo.
+          jsonData: {
+            exemplarTraceIdDestinations: [
+              { name: EXEMPLAR_TRACE_ID_LABEL, datasourceUid: TEMPO_DATASOURCE.uid },
+            ],
+          },
+        },
+        {
+          name: 'Tempo',
+          type: TEMPO_DATASOURCE.type,
+          uid: TEMPO_DATASOURCE.uid,
+          access: 'proxy',
+          url: 'http://tempo:3200',
         },
       ],
     }),
@@ -98,12 +119,19 @@ export function grafanaFiles(
       ],
     }),
   );
+  files.set('grafana/tempo.yml', yaml(GENERATED, tempoConfig()));
+  files.set('grafana/otel-collector.yml', yaml(GENERATED, collectorConfig()));
   files.set(
     'grafana/docker-compose.yml',
     yaml(`${GENERATED} Run next to the app: docker compose -f grafana/docker-compose.yml up`, {
       services: {
         prometheus: {
           image: 'prom/prometheus:v2.53.0',
+          command: [
+            '--config.file=/etc/prometheus/prometheus.yml',
+            '--storage.tsdb.path=/prometheus',
+            '--enable-feature=exemplar-storage',
+          ],
           ports: ['9090:9090'],
           extra_hosts: ['host.docker.internal:host-gateway'],
           volumes: [
@@ -119,7 +147,20 @@ export function grafanaFiles(
             './provisioning:/etc/grafana/provisioning:ro',
             './dashboards:/var/lib/grafana/dashboards:ro',
           ],
-          depends_on: ['prometheus'],
+          depends_on: ['prometheus', 'tempo'],
+        },
+        // The app on the host sends its spans here: OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318
+        'otel-collector': {
+          image: 'otel/opentelemetry-collector:0.104.0',
+          ports: ['127.0.0.1:4317:4317', '127.0.0.1:4318:4318'],
+          volumes: ['./otel-collector.yml:/etc/otelcol/config.yaml:ro'],
+          depends_on: ['tempo'],
+        },
+        tempo: {
+          image: 'grafana/tempo:2.5.0',
+          command: ['-config.file=/etc/tempo.yml'],
+          ports: ['3200:3200'],
+          volumes: ['./tempo.yml:/etc/tempo.yml:ro'],
         },
       },
     }),

@@ -13,6 +13,11 @@ export interface PanelSpec {
   readonly queries: readonly PanelQuery[];
   /** Grid width out of 24. */
   readonly width: number;
+  /**
+   * Latency panels ask Prometheus for exemplars too: dots at the traced observations, each
+   * linking to its trace in Tempo through the data source's `exemplarTraceIdDestinations`.
+   */
+  readonly exemplars?: boolean;
 }
 
 export interface RowSpec {
