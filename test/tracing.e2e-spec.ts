@@ -16,7 +16,8 @@ import { rawRequest } from './reliability/support/raw-http.js';
 // The built starter run as in production, `node --import dist/tracing.js dist/main.js`, with the
 // standard OTEL_* variables pointing at an OTLP/HTTP JSON receiver this test runs on 127.0.0.1:
 // one POST /orders sent with a W3C traceparent must come back as that trace, holding the request
-// span, the pipeline's run span under it, and one span per operation under the run.
+// span, the pipeline's run span under it, and one span per operation under the run. The notifier
+// always fails here, so the non-critical failure's span and its log line are there to check too.
 
 /** A span as OTLP/HTTP JSON carries it (ids in hex), with its resource's service name. */
 interface OtlpSpan {
@@ -25,6 +26,7 @@ interface OtlpSpan {
   parentSpanId?: string;
   name: string;
   kind: number;
+  status?: { code?: number; message?: string };
   attributes: { key: string; value: Record<string, unknown> }[];
   service: string | undefined;
 }
@@ -42,6 +44,7 @@ interface ExportRequest {
 }
 
 const SPAN_KIND_SERVER = 2;
+const STATUS_ERROR = 2;
 
 /** Collects every span posted to /v1/traces; answers everything else with 200 too. */
 async function otlpReceiver(): Promise<{ url: string; spans: OtlpSpan[]; server: Server }> {
@@ -101,6 +104,7 @@ describe('the built starter traced through OTLP/HTTP JSON', () => {
         OTEL_BSP_SCHEDULE_DELAY: '100',
         OTEL_METRICS_EXPORTER: 'none',
         OTEL_LOGS_EXPORTER: 'none',
+        NOTIFIER_FAIL_RATE: '1',
       },
       ['--import', copy.main.replace(/main\.js$/, 'tracing.js')],
     );
@@ -145,6 +149,12 @@ describe('the built starter traced through OTLP/HTTP JSON', () => {
     for (const child of children) {
       expect(attribute(child, 'orchestrator.pipeline')).toEqual({ stringValue: 'create-order' });
     }
+    // The notifier's failure marks its own span, not the run's, and its log line names the trace.
+    const notify = children.find((span) => span.name === 'create-order.notify')!;
+    expect(notify.status?.code).toBe(STATUS_ERROR);
+    expect(attribute(notify, 'orchestrator.outcome')).toEqual({ stringValue: 'failure' });
+    expect(run!.status?.code ?? 0).not.toBe(STATUS_ERROR);
+    expect(app.output()).toMatch(new RegExp(`\\[trace ${traceId}\\] .*notify`));
 
     app.child.kill('SIGTERM');
     expect((await exitWithin(app, 15_000)).code).toBe(0);
