@@ -27,7 +27,8 @@ export function createInspectorController(): Type<unknown> {
     private readonly html: string;
 
     constructor(
-      @Inject(InspectorObserver) private readonly observer: InspectorObserver,
+      // Null only when the inspector is off, and then InspectorEnabledGuard answers first.
+      @Inject(InspectorObserver) private readonly observer: InspectorObserver | null,
       @Inject(INSPECTOR_SETTINGS) settings: InspectorSettings,
     ) {
       this.html = inspectorPage(settings.path, settings.refreshMs);
@@ -41,7 +42,7 @@ export function createInspectorController(): Type<unknown> {
     @Get('pipelines')
     pipelines(@Res({ passthrough: true }) response: HeaderWriter): InspectorSnapshot {
       response.header('Cache-Control', 'no-store');
-      return this.observer.snapshot();
+      return this.observer!.snapshot();
     }
 
     @Get('inspector.js')

@@ -45,7 +45,6 @@ export class InspectorObserver
 
   /** The registry is filled in OrchestratorModule's `onModuleInit`, so this is the first safe point. */
   onApplicationBootstrap(): void {
-    if (!this.settings.enabled) return;
     for (const pipeline of this.pipelines.list()) this.statsOf(pipeline);
     const sliceMs = this.settings.windowMs / WINDOW_SLICES;
     this.nextRotation = this.now + sliceMs;
@@ -74,7 +73,6 @@ export class InspectorObserver
   }
 
   onRunStart(pipeline: PipelineDefinition, runId: string): void {
-    if (!this.settings.enabled) return;
     this.statsOf(pipeline).recent.start(runId, this.now);
   }
 
@@ -87,7 +85,6 @@ export class InspectorObserver
     runId: string,
     startOffsetMs: number,
   ): void {
-    if (!this.settings.enabled) return;
     const stats = this.statsOf(pipeline);
     const index = OUTCOME_INDEX[outcome];
     const slots = operationOf(stats, operation);
@@ -96,7 +93,6 @@ export class InspectorObserver
   }
 
   onOperationRetry(pipeline: PipelineDefinition, operation: OperationDefinition): void {
-    if (!this.settings.enabled) return;
     const slots = operationOf(this.statsOf(pipeline), operation);
     if (slots !== undefined) slots.retries++;
   }
@@ -106,7 +102,6 @@ export class InspectorObserver
     operation: OperationDefinition,
     outcome: OperationOutcome,
   ): void {
-    if (!this.settings.enabled) return;
     const slots = operationOf(this.statsOf(pipeline), operation);
     if (slots !== undefined) slots.compensations[OUTCOME_INDEX[outcome]]++;
   }
@@ -116,7 +111,6 @@ export class InspectorObserver
     outcome: OperationOutcome,
     result: PipelineResult<unknown>,
   ): void {
-    if (!this.settings.enabled) return;
     const stats = this.statsOf(pipeline);
     const index = OUTCOME_INDEX[outcome];
     stats.runs.record(result.duration, index, this.slice);

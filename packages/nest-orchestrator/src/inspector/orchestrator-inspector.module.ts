@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { PipelineRegistry } from '../pipeline.registry.js';
 import { METRICS_SETTINGS } from '../prometheus/metrics.constants.js';
 import { MetricsAuthGuard } from '../prometheus/metrics-auth.guard.js';
 import { INSPECTOR_SETTINGS } from './inspector.constants.js';
@@ -68,7 +69,14 @@ function withInspector(definition: DynamicModule): DynamicModule {
       },
       MetricsAuthGuard,
       InspectorEnabledGuard,
-      InspectorObserver,
+      // None when a factory turned the page off: a registered observer, even one that returns at
+      // once, would still be called by every run's fan-out.
+      {
+        provide: InspectorObserver,
+        inject: [INSPECTOR_SETTINGS, PipelineRegistry],
+        useFactory: (settings: InspectorSettings, pipelines: PipelineRegistry) =>
+          settings.enabled ? new InspectorObserver(settings, pipelines) : null,
+      },
     ],
     exports: [InspectorObserver],
   };
