@@ -245,6 +245,31 @@ describe('tracing with an OpenTelemetry SDK registered', () => {
     await app.close();
   });
 
+  it('marks the operation a caller’s abort cut short, and the run, as aborted', async () => {
+    const app = await boot(Fan);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 10);
+    const result = await app.run({}, { signal: controller.signal });
+    expect(result.success).toBe(false);
+    const all = spans();
+    const run = all.get('fan')!;
+    expect(run.attributes[A.outcome]).toBe('aborted');
+    expect(run.status.code).toBe(SpanStatusCode.ERROR);
+    // Whichever operation was running when the 10 ms timer fired (on a slow machine, `first`).
+    const cut = ['first', 'left', 'right']
+      .map((name) => all.get(`fan.${name}`))
+      .filter(
+        (span): span is ReadableSpan =>
+          span !== undefined && span.attributes[A.outcome] !== 'success',
+      );
+    expect(cut.length).toBeGreaterThan(0);
+    for (const span of cut) {
+      expect(span.attributes[A.outcome]).toBe('aborted');
+      expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    }
+    await app.close();
+  });
+
   it('gives operations side by side sibling spans with their true start times', async () => {
     const app = await boot(Fan);
     await app.run({});
