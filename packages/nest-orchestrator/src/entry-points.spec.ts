@@ -47,6 +47,7 @@ describe('entry points', () => {
     ['testing/index.ts', ['@nestjs/testing']],
     ['prometheus/index.ts', ['prom-client']],
     ['swagger/index.ts', ['@nestjs/swagger']],
+    ['inspector/index.ts', []],
   ])('%s loads only the required peers, plus %j', (entry, extra) => {
     const loaded = [...packagesLoadedBy(entry)];
     expect(loaded.filter((name) => !always.includes(name)).sort()).toEqual([...extra].sort());
@@ -57,7 +58,12 @@ describe('entry points', () => {
     const tooling = Object.keys(pkg.dependencies ?? {}).filter((name) => !runtime.includes(name));
     expect(tooling.length).toBeGreaterThan(0);
     for (const name of tooling) {
-      for (const entry of ['index.ts', 'http/index.ts', 'prometheus/index.ts']) {
+      for (const entry of [
+        'index.ts',
+        'http/index.ts',
+        'prometheus/index.ts',
+        'inspector/index.ts',
+      ]) {
         expect(packagesLoadedBy(entry)).not.toContain(name);
       }
     }
