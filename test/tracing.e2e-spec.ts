@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TEST_PASSWORD, uniqueEmail } from './support/auth.js';
+import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './support/otlp-receiver.js';
+import { startPrometheus, type PrometheusServer } from './support/prometheus-server.js';
 import {
   buildAppCopy,
   exitWithin,
@@ -14,62 +14,21 @@ import {
 import { rawRequest } from './reliability/support/raw-http.js';
 
 // The built starter run as in production, `node --import dist/tracing.js dist/main.js`, with the
-// standard OTEL_* variables pointing at an OTLP/HTTP JSON receiver this test runs on 127.0.0.1:
-// one POST /orders sent with a W3C traceparent must come back as that trace, holding the request
-// span, the pipeline's run span under it, and one span per operation under the run. The notifier
-// always fails here, so the non-critical failure's span and its log line are there to check too.
-
-/** A span as OTLP/HTTP JSON carries it (ids in hex), with its resource's service name. */
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  status?: { code?: number; message?: string };
-  attributes: { key: string; value: Record<string, unknown> }[];
-  service: string | undefined;
-}
-
-interface OtlpAttribute {
-  key: string;
-  value: { stringValue?: string };
-}
-
-interface ExportRequest {
-  resourceSpans?: {
-    resource?: { attributes?: OtlpAttribute[] };
-    scopeSpans?: { spans?: Omit<OtlpSpan, 'service'>[] }[];
-  }[];
-}
+// standard OTEL_* variables pointing at an OTLP/HTTP JSON receiver this test runs on 127.0.0.1,
+// and scraped by a real Prometheus with exemplar storage. A POST /orders sent with a W3C
+// traceparent must come back as that trace (the request span, the pipeline's run span under it,
+// one span per operation under the run), and Prometheus' exemplars API must return that trace id
+// on the duration histograms, which is what Grafana follows from a latency panel to the trace.
+// The notifier always fails here, so a non-critical failure's span and log line are checked too.
 
 const SPAN_KIND_SERVER = 2;
 const STATUS_ERROR = 2;
+const OPERATIONS = ['create', 'notify', 'reserve', 'track', 'validate'];
 
-/** Collects every span posted to /v1/traces; answers everything else with 200 too. */
-async function otlpReceiver(): Promise<{ url: string; spans: OtlpSpan[]; server: Server }> {
-  const spans: OtlpSpan[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      if (request.url === '/v1/traces') {
-        const payload = JSON.parse(body) as ExportRequest;
-        for (const { resource, scopeSpans } of payload.resourceSpans ?? []) {
-          const service = resource?.attributes?.find((a) => a.key === 'service.name')?.value
-            .stringValue;
-          for (const scope of scopeSpans ?? []) {
-            for (const span of scope.spans ?? []) spans.push({ ...span, service });
-          }
-        }
-      }
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, spans, server };
+/** One series' exemplars, as `/api/v1/query_exemplars` returns them. */
+interface SeriesExemplars {
+  seriesLabels: Record<string, string>;
+  exemplars: { labels: Record<string, string>; value: string; timestamp: number }[];
 }
 
 const attribute = (span: OtlpSpan, key: string) =>
@@ -77,19 +36,29 @@ const attribute = (span: OtlpSpan, key: string) =>
 
 describe('the built starter traced through OTLP/HTTP JSON', () => {
   let copy: AppCopy;
-  let receiver: Awaited<ReturnType<typeof otlpReceiver>>;
-  let app: RunningApp | undefined;
+  let receiver: OtlpReceiver;
+  let app: RunningApp;
+  let prometheus: PrometheusServer;
+  let baseUrl: string;
+  let token: string;
+
+  /** Places one order inside a new trace whose client span is the returned `spanId`. */
+  async function tracedOrder(sku: string): Promise<{ traceId: string; spanId: string }> {
+    const traceId = randomBytes(16).toString('hex');
+    const spanId = randomBytes(8).toString('hex');
+    const created = await rawRequest(baseUrl, {
+      method: 'POST',
+      path: '/orders',
+      token,
+      headers: { traceparent: `00-${traceId}-${spanId}-01` },
+      body: { items: [{ sku, quantity: 1, unitPriceCents: 1999 }] },
+    });
+    expect(created.status).toBe(201);
+    return { traceId, spanId };
+  }
 
   beforeAll(async () => {
-    [copy, receiver] = await Promise.all([buildAppCopy(), otlpReceiver()]);
-  }, 120_000);
-  afterAll(async () => {
-    app?.child.kill('SIGKILL');
-    await copy?.remove();
-    receiver?.server.close();
-  });
-
-  it('sends the request span, the run span under it and one span per operation, in the client’s trace', async () => {
+    [copy, receiver] = await Promise.all([buildAppCopy(), startOtlpReceiver()]);
     app = runAppCopy(
       copy.main,
       {
@@ -108,29 +77,33 @@ describe('the built starter traced through OTLP/HTTP JSON', () => {
       },
       ['--import', copy.main.replace(/main\.js$/, 'tracing.js')],
     );
-    const baseUrl = await listeningUrl(app);
+    // Boot alone can take a minute on 2 busy cores (listeningUrl waits up to 90 s).
+    baseUrl = await listeningUrl(app);
+    prometheus = await startPrometheus({
+      targets: [new URL(baseUrl).host],
+      features: ['exemplar-storage'],
+    });
     const registered = await rawRequest(baseUrl, {
       method: 'POST',
       path: '/auth/register',
       body: { email: uniqueEmail('tracing'), password: TEST_PASSWORD },
     });
     expect(registered.status).toBe(201);
+    token = registered.body.accessToken as string;
+  }, 180_000);
 
-    const traceId = randomBytes(16).toString('hex');
-    const clientSpanId = randomBytes(8).toString('hex');
-    const created = await rawRequest(baseUrl, {
-      method: 'POST',
-      path: '/orders',
-      token: registered.body.accessToken as string,
-      headers: { traceparent: `00-${traceId}-${clientSpanId}-01` },
-      body: { items: [{ sku: 'SKU-TRACE', quantity: 1, unitPriceCents: 1999 }] },
-    });
-    expect(created.status).toBe(201);
+  afterAll(async () => {
+    app?.child.kill('SIGKILL');
+    await prometheus?.stop();
+    await copy?.remove();
+    receiver?.close();
+  });
 
-    const operations = ['validate', 'reserve', 'create', 'notify', 'track'];
+  it('sends the request span, the run span under it and one span per operation, in the client’s trace', async () => {
+    const { traceId, spanId: clientSpanId } = await tracedOrder('SKU-TRACE');
     const inTrace = () => receiver.spans.filter((span) => span.traceId === traceId);
     const deadline = Date.now() + 15_000;
-    while (inTrace().length < operations.length + 2 && Date.now() < deadline) await sleep(50);
+    while (inTrace().length < OPERATIONS.length + 2 && Date.now() < deadline) await sleep(50);
 
     const spans = inTrace();
     const request = spans.find((span) => span.kind === SPAN_KIND_SERVER);
@@ -144,7 +117,7 @@ describe('the built starter traced through OTLP/HTTP JSON', () => {
     expect(attribute(run!, 'orchestrator.run_id')).toEqual({ stringValue: expect.any(String) });
     const children = spans.filter((span) => span.parentSpanId === run!.spanId);
     expect(children.map((span) => span.name).sort()).toEqual(
-      operations.map((name) => `create-order.${name}`).sort(),
+      OPERATIONS.map((name) => `create-order.${name}`),
     );
     for (const child of children) {
       expect(attribute(child, 'orchestrator.pipeline')).toEqual({ stringValue: 'create-order' });
@@ -155,9 +128,41 @@ describe('the built starter traced through OTLP/HTTP JSON', () => {
     expect(attribute(notify, 'orchestrator.outcome')).toEqual({ stringValue: 'failure' });
     expect(run!.status?.code ?? 0).not.toBe(STATUS_ERROR);
     expect(app.output()).toMatch(new RegExp(`\\[trace ${traceId}\\] .*notify`));
+  }, 60_000);
 
+  it("returns the client's trace id from Prometheus' exemplars on the duration histograms", async () => {
+    const { traceId } = await tracedOrder('SKU-EXEMPLAR');
+    const query = (metric: string) => {
+      const now = Date.now() / 1000;
+      const params = new URLSearchParams({
+        query: `${metric}{pipeline="create-order"}`,
+        start: String(now - 600),
+        end: String(now + 60),
+      });
+      return prometheus.api<SeriesExemplars[]>(`/api/v1/query_exemplars?${params}`);
+    };
+    const withTrace = (series: SeriesExemplars[]) =>
+      series.filter((s) => s.exemplars.some((e) => e.labels.trace_id === traceId));
+
+    let found: SeriesExemplars[] = [];
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(250)) {
+      found = withTrace(await query('orchestrator_operation_duration_seconds_bucket'));
+      if (found.length >= OPERATIONS.length) break;
+    }
+    expect(found.map((s) => s.seriesLabels.operation).sort()).toEqual(OPERATIONS);
+    for (const series of found) {
+      const exemplar = series.exemplars.find((e) => e.labels.trace_id === traceId)!;
+      expect(exemplar.labels.span_id).toMatch(/^[0-9a-f]{16}$/);
+      // OpenMetrics puts an exemplar on the bucket its value falls in.
+      const le = Number(series.seriesLabels.le.replace('Inf', 'Infinity'));
+      expect(Number(exemplar.value)).toBeLessThanOrEqual(le);
+    }
+    const runs = withTrace(await query('orchestrator_pipeline_duration_seconds_bucket'));
+    expect(runs.map((s) => s.seriesLabels.outcome)).toEqual(['success']);
+  }, 60_000);
+
+  it('stops cleanly on SIGTERM', async () => {
     app.child.kill('SIGTERM');
     expect((await exitWithin(app, 15_000)).code).toBe(0);
-    // Boot alone can take a minute on 2 busy cores (listeningUrl waits up to 90 s).
-  }, 180_000);
+  }, 30_000);
 });
