@@ -11,12 +11,12 @@ import type { InspectorSettings } from './interfaces/inspector-settings.interfac
 /** The metadata key `@ApiExcludeController()` of @nestjs/swagger writes. */
 const SWAGGER_EXCLUDE_CONTROLLER = 'swagger/apiExcludeController';
 
-/** Handler names, for the route metadata `configureInspectorRoutes` sets on each. */
+/** Handler names, for the public metadata `configureControllerRoute` sets on each. */
 export const INSPECTOR_HANDLERS = ['page', 'pipelines', 'script', 'style'] as const;
 
 /**
  * A fresh controller class per `forRoot()`: its path and public metadata are set on the class at
- * boot (see `configureInspectorRoutes`), so two apps in one process never share them. Guarded by
+ * boot (see `configureControllerRoute`), so two apps in one process never share them. Guarded by
  * the same credentials check as `/metrics`. Replies through `header()` and a returned body, which
  * Express' response and Fastify's reply both support.
  */

@@ -1,9 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PipelineRegistry } from '../pipeline.registry.js';
+import { configureControllerRoute } from '../prometheus/controller-route.configurer.js';
 import { METRICS_SETTINGS } from '../prometheus/metrics.constants.js';
 import { MetricsAuthGuard } from '../prometheus/metrics-auth.guard.js';
 import { INSPECTOR_SETTINGS } from './inspector.constants.js';
-import { createInspectorController } from './inspector.controller.js';
+import { createInspectorController, INSPECTOR_HANDLERS } from './inspector.controller.js';
 import { InspectorEnabledGuard } from './inspector-enabled.guard.js';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -12,7 +13,6 @@ import {
   OPTIONS_TYPE,
 } from './inspector.module-definition.js';
 import { InspectorObserver } from './inspector.observer.js';
-import { configureInspectorRoutes } from './inspector-route.configurer.js';
 import { resolveInspectorSettings } from './inspector.settings.js';
 import type { InspectorSettings } from './interfaces/inspector-settings.interface.js';
 
@@ -65,7 +65,8 @@ function withInspector(definition: DynamicModule): DynamicModule {
       {
         provide: INSPECTOR_ROUTES,
         inject: [INSPECTOR_SETTINGS],
-        useFactory: (settings: InspectorSettings) => configureInspectorRoutes(controller, settings),
+        useFactory: ({ path, publicMetadata }: InspectorSettings) =>
+          configureControllerRoute(controller, path, publicMetadata, INSPECTOR_HANDLERS),
       },
       MetricsAuthGuard,
       InspectorEnabledGuard,

@@ -7,7 +7,7 @@ import { OPENMETRICS_CONTENT_TYPE, prefersOpenMetrics, renderOpenMetrics } from 
 
 /**
  * A fresh scrape controller class per `forRoot()`: its path and public metadata are set on the
- * class at boot (see `configureMetricsRoute`), so two apps in one process never share them.
+ * class at boot (see `configureControllerRoute`), so two apps in one process never share them.
  *
  * Not `@willsoto/nestjs-prometheus`'s `PrometheusController`: that package is CommonJS and
  * `require()`s the ESM-only `@nestjs/common`, which Node 20.19+ allows but Jest below Node 24.9

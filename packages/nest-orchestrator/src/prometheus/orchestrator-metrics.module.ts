@@ -12,7 +12,7 @@ import {
 } from './metrics.module-definition.js';
 import { MetricsAuthGuard } from './metrics-auth.guard.js';
 import { metricsRegistryProvider } from './metrics-registry.provider.js';
-import { configureMetricsRoute } from './metrics-route.configurer.js';
+import { configureControllerRoute } from './controller-route.configurer.js';
 import { messages } from './metrics.messages.js';
 import { resolveSettings } from './metrics.settings.js';
 import { OrchestratorMetrics } from './orchestrator.metrics.js';
@@ -63,7 +63,9 @@ function withMetrics(definition: DynamicModule, serve: boolean): DynamicModule {
         useFactory: (settings: MetricsSettings) => {
           if (!serve) return false;
           if (settings.path === false) throw new Error(messages.asyncPathFalse);
-          return configureMetricsRoute(controller, { ...settings, path: settings.path });
+          return configureControllerRoute(controller, settings.path, settings.publicMetadata, [
+            'scrape',
+          ]);
         },
       },
       {
