@@ -46,10 +46,7 @@ const EXPECTED_PATHS = [
   'sync-10/inspector',
   'async-10/inspector',
   'mixed-10/inspector',
-  ...['sync-10', 'async-10', 'mixed-10'].flatMap((group) => [
-    `${group}/tracing-no-sdk`,
-    `${group}/tracing-sdk`,
-  ]),
+  ...['sync-10', 'async-10', 'mixed-10'].map((group) => `${group}/tracing-no-sdk`),
 ];
 
 describe('micro benchmark (smoke, tiny counts)', () => {
@@ -126,6 +123,19 @@ describe('micro benchmark (smoke, tiny counts)', () => {
       ]),
     );
   });
+
+  it('measures the rows with an OpenTelemetry SDK only when a filter names them', async () => {
+    expect(report.rows.some((row) => row.variant === 'tracing-sdk')).toBe(false);
+    const traced = await runMicro({ ...QUICK, mode: 'quick', filter: ['tracing'] });
+    const sdkRows = traced.rows.filter((row) => row.variant === 'tracing-sdk');
+    expect(sdkRows.map((row) => row.id)).toEqual(
+      ['sync-10', 'async-10', 'mixed-10'].map((group) => `${group}/tracing-sdk`),
+    );
+    for (const row of sdkRows) {
+      expect(row.floor).toBe(row.id.replace('tracing-sdk', 'runner'));
+      expect(Number.isFinite(row.nsPerOpOverFloor)).toBe(true);
+    }
+  }, 300_000);
 
   it('writes the same rows as JSON', async () => {
     const file = await writeJson(report, dir);
