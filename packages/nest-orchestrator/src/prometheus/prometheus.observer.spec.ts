@@ -467,25 +467,32 @@ describe('PrometheusObserver exemplars', () => {
   let app: NestFastifyApplication;
   let metrics: OrchestratorMetrics;
 
-  beforeAll(async () => {
-    // What an app's SDK sets up; no global tracer provider, so only the span made here exists.
-    context.setGlobalContextManager(contextManager.enable());
+  const boot = async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        OrchestratorModule.forRoot({ logFailures: false }),
+        // Runs make no spans of their own here: the request's span is the one active.
+        OrchestratorModule.forRoot({ logFailures: false, tracing: false }),
         OrchestratorMetricsModule.forRoot({ registry: new Registry(), defaultMetrics: false }),
       ],
       providers: [CheckoutPipeline],
     }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    const booted = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
       logger: false,
     });
-    await app.init();
+    return booted.init();
+  };
+
+  beforeAll(async () => {
+    // What an app's SDK sets up before the app is created (`node --import`).
+    context.setGlobalContextManager(contextManager.enable());
+    trace.setGlobalTracerProvider(new BasicTracerProvider());
+    app = await boot();
     metrics = app.get(OrchestratorMetrics);
   });
 
   afterAll(async () => {
     await app.close();
+    trace.disable();
     context.disable();
   });
 
@@ -528,7 +535,23 @@ describe('PrometheusObserver exemplars', () => {
     expect(await exemplarsOf('pipelineDuration')).toEqual([
       expect.objectContaining({ pipeline: 'checkout', outcome: 'failure', trace_id: traceId }),
     ]);
-    // Without an SDK's tracer provider the run makes no span of its own: the request's is active.
     expect(operations[0].span_id).toBe(spanId);
+  });
+
+  it('looks no span up in an app created before any SDK was registered', async () => {
+    trace.disable();
+    const bare = await boot();
+    try {
+      const span = new BasicTracerProvider().getTracer('spec').startSpan('request');
+      await context.with(trace.setSpan(context.active(), span), () =>
+        bare.get(Orchestrator).run(CheckoutPipeline, {}),
+      );
+      span.end();
+      const observed = await bare.get(OrchestratorMetrics).operationDuration.getForOpenMetrics();
+      expect(observed.values.filter((value) => value.exemplar)).toEqual([]);
+    } finally {
+      await bare.close();
+      trace.setGlobalTracerProvider(new BasicTracerProvider());
+    }
   });
 });

@@ -9,6 +9,7 @@ import {
   type PipelineDefinition,
   type PipelineResult,
 } from '../index.js';
+import { registeredTracer } from '../tracing/pipeline-tracer.js';
 import { OUTCOME_INDEX } from './metrics.constants.js';
 import {
   OrchestratorMetrics,
@@ -47,6 +48,11 @@ export class PrometheusObserver implements OrchestratorObserver, OnApplicationBo
   // Most runs in a row are of the same pipeline: one compare saves the Map look-up.
   private lastPipeline: PipelineDefinition | undefined;
   private lastSeries: PipelineSeries | undefined;
+  /**
+   * Whether an OpenTelemetry SDK was registered when the app was created (as the runner decides
+   * whether to trace): without one no span is ever sampled, so no observation looks one up.
+   */
+  private readonly exemplars = registeredTracer() !== undefined;
 
   constructor(
     @Inject(OrchestratorMetrics) readonly metrics: OrchestratorMetrics,
@@ -70,7 +76,7 @@ export class PrometheusObserver implements OrchestratorObserver, OnApplicationBo
   ): void {
     const slots = this.slotsOf(pipeline, operation);
     const index = outcomeIndex(outcome);
-    const span = sampledSpanContext();
+    const span = this.exemplars ? sampledSpanContext() : undefined;
     this.metrics.operationDuration.observe(
       slots.duration[index],
       durationMs / 1000,
@@ -111,7 +117,7 @@ export class PrometheusObserver implements OrchestratorObserver, OnApplicationBo
   ): void {
     const series = this.seriesOf(pipeline);
     this.metrics.pipelinesInFlight.dec(series.inFlight);
-    const span = sampledSpanContext();
+    const span = this.exemplars ? sampledSpanContext() : undefined;
     this.metrics.pipelineDuration.observe(
       series.duration[outcomeIndex(outcome)],
       result.duration / 1000,
