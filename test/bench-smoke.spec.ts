@@ -155,13 +155,16 @@ describe('HTTP benchmark (smoke, 1 s per side)', () => {
     report = await runHttp({ ...HTTP_QUICK, mode: 'quick', server: 'in-process' });
   }, 300_000);
 
-  it('loads every pair without errors, prints the target, writes JSON', async () => {
+  it('loads every pair without errors, prints the targets, writes JSON', async () => {
     expect(report.pairs.map((pair) => pair.id)).toEqual(PAIRS.map((pair) => pair.id));
     for (const pair of report.pairs) {
       expect(pair.invalid).toBeUndefined();
       expect(pair.a.runs[0].requests).toBeGreaterThan(0);
     }
-    expect(formatHttpReport(report)).toContain('target ≥ 0.95×');
+    const text = formatHttpReport(report);
+    expect(text).toContain('target ≥ 0.95×, CPU');
+    expect(text).toContain('[≤ 1.05×]');
+    expect(text).toContain('target ≥ 0.97×');
     const dir = await mkdtemp(join(tmpdir(), 'bench-http-'));
     try {
       const written = JSON.parse(await readFile(await writeHttpJson(report, dir), 'utf8'));

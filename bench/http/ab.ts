@@ -60,6 +60,8 @@ export interface AbResult {
   readonly ratio: number;
   /** Median over rounds of B's CPU µs per request minus A's in the same round; NaN without probe. */
   readonly cpuUsPerRequestOverA: number;
+  /** Median over rounds of B's CPU µs per request over A's in the same round; NaN without probe. */
+  readonly cpuRatio: number;
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -155,5 +157,6 @@ export async function runAb(
     cpuUsPerRequestOverA: median(
       runs.a.map((r, i) => runs.b[i].cpuUsPerRequest - r.cpuUsPerRequest),
     ),
+    cpuRatio: median(runs.a.map((r, i) => runs.b[i].cpuUsPerRequest / r.cpuUsPerRequest)),
   };
 }
