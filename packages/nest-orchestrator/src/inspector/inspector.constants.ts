@@ -1,4 +1,4 @@
-import { OPERATION_OUTCOMES, type OperationOutcome } from '../operation-outcomes.js';
+import { OPERATION_OUTCOMES } from '../operation-outcomes.js';
 
 export const DEFAULT_INSPECTOR_PATH = '/orchestrator';
 export const DEFAULT_RECENT_RUNS = 20;
@@ -12,11 +12,6 @@ export const DEFAULT_REFRESH_MS = 2_000;
 export const WINDOW_SLICES = 5;
 
 export const OUTCOME_COUNT = OPERATION_OUTCOMES.length;
-
-/** Position of each outcome in `OPERATION_OUTCOMES`, the index of its counters. */
-export const OUTCOME_INDEX = Object.freeze(
-  Object.fromEntries(OPERATION_OUTCOMES.map((outcome, index) => [outcome, index])),
-) as Readonly<Record<OperationOutcome, number>>;
 
 /** Injection token of the options with every default applied. */
 export const INSPECTOR_SETTINGS = Symbol('INSPECTOR_SETTINGS');

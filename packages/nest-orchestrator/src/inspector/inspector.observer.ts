@@ -7,7 +7,8 @@ import type {
 } from '../interfaces/pipeline-definition.interface.js';
 import type { OperationOutcome, PipelineResult } from '../interfaces/pipeline-result.interface.js';
 import { PipelineRegistry } from '../pipeline.registry.js';
-import { INSPECTOR_SETTINGS, OUTCOME_INDEX, WINDOW_SLICES } from './inspector.constants.js';
+import { outcomeIndex } from '../operation-outcomes.js';
+import { INSPECTOR_SETTINGS, WINDOW_SLICES } from './inspector.constants.js';
 import type { InspectorSnapshot } from './interfaces/inspector-snapshot.interface.js';
 import type { InspectorSettings } from './interfaces/inspector-settings.interface.js';
 import { PipelineStats, type OperationStats } from './pipeline-stats.js';
@@ -86,7 +87,7 @@ export class InspectorObserver
     startOffsetMs: number,
   ): void {
     const stats = this.statsOf(pipeline);
-    const index = OUTCOME_INDEX[outcome];
+    const index = outcomeIndex(outcome);
     const slots = operationOf(stats, operation);
     if (slots !== undefined) slots.latency.record(durationMs, index, this.slice);
     stats.recent.operationEnded(runId, operation.order, index, durationMs, startOffsetMs);
@@ -103,7 +104,7 @@ export class InspectorObserver
     outcome: OperationOutcome,
   ): void {
     const slots = operationOf(this.statsOf(pipeline), operation);
-    if (slots !== undefined) slots.compensations[OUTCOME_INDEX[outcome]]++;
+    if (slots !== undefined) slots.compensations[outcomeIndex(outcome)]++;
   }
 
   onRunEnd(
@@ -112,7 +113,7 @@ export class InspectorObserver
     result: PipelineResult<unknown>,
   ): void {
     const stats = this.statsOf(pipeline);
-    const index = OUTCOME_INDEX[outcome];
+    const index = outcomeIndex(outcome);
     stats.runs.record(result.duration, index, this.slice);
     stats.recent.ended(result.runId, index, result.duration);
   }

@@ -1,4 +1,4 @@
-import { OPERATION_OUTCOMES, type OperationOutcome } from '../index.js';
+import { OPERATION_OUTCOMES } from '../index.js';
 
 /**
  * Upper bounds in seconds for request work: sub-millisecond steps up to a 10 s ceiling
@@ -31,11 +31,6 @@ export const METRIC_NAMES = {
 
 /** Outcome label values, indexed as the observer indexes its series. */
 export const OUTCOMES = OPERATION_OUTCOMES;
-
-/** Position of each outcome in `OUTCOMES`, the index of its series. */
-export const OUTCOME_INDEX = Object.freeze(
-  Object.fromEntries(OUTCOMES.map((outcome, index) => [outcome, index])),
-) as Readonly<Record<OperationOutcome, number>>;
 
 /**
  * `reason` label values of a failure; `REASONS[i - 1]` belongs to `OUTCOMES[i]` (a failure's

@@ -10,17 +10,12 @@ import {
   type PipelineResult,
 } from '../index.js';
 import { registeredTracer } from '../tracing/pipeline-tracer.js';
-import { OUTCOME_INDEX } from './metrics.constants.js';
+import { outcomeIndex } from '../operation-outcomes.js';
 import {
   OrchestratorMetrics,
   type OperationSeries,
   type PipelineSeries,
 } from './orchestrator.metrics.js';
-
-/** Position of an outcome in `OUTCOMES`, the index of its series. */
-function outcomeIndex(outcome: OperationOutcome): number {
-  return OUTCOME_INDEX[outcome];
-}
 
 /**
  * The span active where a duration is observed, if an OpenTelemetry SDK made one and samples it:
