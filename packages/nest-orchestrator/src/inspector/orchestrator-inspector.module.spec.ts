@@ -1,10 +1,4 @@
-import {
-  Injectable,
-  type CanActivate,
-  type DynamicModule,
-  type ExecutionContext,
-} from '@nestjs/common';
-import { APP_GUARD, Reflector } from '@nestjs/core';
+import type { DynamicModule } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +6,7 @@ import { Operation, OperationError, Orchestrator, OrchestratorModule, Pipeline }
 import { PipelineRunner } from '../pipeline.runner.js';
 import { InspectorObserver } from './inspector.observer.js';
 import type { InspectorSnapshot } from './interfaces/inspector-snapshot.interface.js';
+import { publicOnlyGuard } from '../prometheus/fixtures/public-only.guard.js';
 import { OrchestratorInspectorModule } from './orchestrator-inspector.module.js';
 
 const SECRET = 'card-4242-4242-4242-4242';
@@ -43,23 +38,6 @@ class CheckoutPipeline {
 
   @Operation({ critical: false, after: ['charge'] })
   track() {}
-}
-
-/** Stands in for the app's global JWT guard: only routes marked public get through. */
-function publicOnlyGuard(key: string) {
-  @Injectable()
-  class PublicOnlyGuard implements CanActivate {
-    constructor(private readonly reflector: Reflector) {}
-    canActivate(context: ExecutionContext): boolean {
-      return (
-        this.reflector.getAllAndOverride<boolean>(key, [
-          context.getHandler(),
-          context.getClass(),
-        ]) === true
-      );
-    }
-  }
-  return { provide: APP_GUARD, useClass: PublicOnlyGuard };
 }
 
 interface Booted {

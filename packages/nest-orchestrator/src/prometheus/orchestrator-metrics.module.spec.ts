@@ -1,36 +1,11 @@
-import {
-  Controller,
-  Get,
-  Injectable,
-  Module,
-  type CanActivate,
-  type DynamicModule,
-  type ExecutionContext,
-} from '@nestjs/common';
-import { APP_GUARD, Reflector } from '@nestjs/core';
+import { Controller, Get, Module, type DynamicModule } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { register, Registry } from 'prom-client';
 import { Operation, Orchestrator, OrchestratorModule, Pipeline } from '../index.js';
 import { METRIC_NAMES, METRICS_REGISTRY } from './metrics.constants.js';
 import { OrchestratorMetricsModule } from './orchestrator-metrics.module.js';
-
-/** Stands in for the app's global JWT guard: only routes marked public get through. */
-function publicOnlyGuard(key: string) {
-  @Injectable()
-  class PublicOnlyGuard implements CanActivate {
-    constructor(private readonly reflector: Reflector) {}
-    canActivate(context: ExecutionContext): boolean {
-      return (
-        this.reflector.getAllAndOverride<boolean>(key, [
-          context.getHandler(),
-          context.getClass(),
-        ]) === true
-      );
-    }
-  }
-  return { provide: APP_GUARD, useClass: PublicOnlyGuard };
-}
+import { publicOnlyGuard } from './fixtures/public-only.guard.js';
 
 @Controller('private')
 class PrivateController {
