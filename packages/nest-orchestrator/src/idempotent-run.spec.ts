@@ -287,8 +287,10 @@ describe('idempotency leases', () => {
     }
   });
 
-  it('renews the lease of a long run, so its key stays held, and stops at the end', async () => {
+  it('renews the lease of a long run on a shared store, so its key stays held, and stops at the end', async () => {
     const store = new InMemoryRunStore();
+    // A spied `claim` makes it any store to the runner: the path a database store takes.
+    jest.spyOn(store, 'claim');
     const renew = jest.spyOn(store, 'renew');
     // Leases long enough that a loaded machine's event-loop lag cannot cost one.
     const app = await boot({ runStore: store, idempotency: { leaseMs: 300 } });
@@ -312,6 +314,30 @@ describe('idempotency leases', () => {
       app.get(Orders).release();
       await app.close();
       await other.close();
+    }
+  });
+
+  it('holds a long run\'s key on the default store for as long as the run lasts, with no lease to renew', async () => {
+    const store = new InMemoryRunStore();
+    const renew = jest.spyOn(store, 'renew');
+    const app = await boot({ runStore: store, idempotency: { leaseMs: 50 } });
+    try {
+      const input: OrderCtx = { item: 'pen', mode: 'wait' };
+      const orchestrator = app.get(Orchestrator);
+      const first = orchestrator.run(OrdersPipeline, input, { idempotencyKey: 'k' });
+      await sleep(200); // four leases
+      const shared = orchestrator.run(OrdersPipeline, input, { idempotencyKey: 'k' });
+      expect(await store.listExpired(Date.now(), 10)).toEqual([]);
+      app.get(Orders).release();
+      const result = await first;
+      expect(result.success).toBe(true);
+      // The second call shared the first run: one order, one run id.
+      expect(await shared).toBe(result);
+      expect(app.get(Orders).created).toEqual(['pen']);
+      expect(renew).not.toHaveBeenCalled();
+    } finally {
+      app.get(Orders).release();
+      await app.close();
     }
   });
 });

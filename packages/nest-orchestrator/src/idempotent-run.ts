@@ -46,7 +46,7 @@ export class IdempotentRunner {
     @Inject(LeaseKeeper) private readonly leases: LeaseKeeper,
   ) {
     this.settings = leases.settings;
-    this.inProcess = new InProcessKeyedRuns(runner, leases);
+    this.inProcess = new InProcessKeyedRuns(runner, this.settings.retainMs);
   }
 
   run<Ctx extends object>(

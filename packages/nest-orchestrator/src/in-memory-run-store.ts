@@ -84,7 +84,9 @@ export class InMemoryRunStore implements RunStore {
 
   /**
    * @internal `claim` without its promise, for the idempotent runner's in-process path: the new
-   * entry when `holder` took the key, otherwise what `claim` would have answered.
+   * entry when `holder` took the key, otherwise what `claim` would have answered. A `leaseMs` of
+   * `Infinity` holds the key until it is completed or released: the holder is a run of this very
+   * process, which ends it, so there is no lease to renew.
    */
   take(
     key: string,
@@ -92,9 +94,11 @@ export class InMemoryRunStore implements RunStore {
     holder: string,
     leaseMs: number,
   ): StoredClaim | RefusedClaim {
-    const now = this.now();
     const entry = this.entries.get(key);
+    // The clock is read only when something needs it: a fresh key with an endless hold does not.
+    let now = NaN;
     if (entry !== undefined) {
+      now = this.now();
       if (entry.expiresAt > now) {
         if (!sameFingerprint(entry.rawFingerprint, fingerprint)) return MISMATCH;
         return entry.state === 'completed'
@@ -105,9 +109,10 @@ export class InMemoryRunStore implements RunStore {
       this.remove(entry);
       this.entries.delete(key);
     }
-    const claim = new StoredClaim(key, fingerprint, holder, now + leaseMs);
+    if (leaseMs !== Infinity && now !== now) now = this.now();
+    const claim = new StoredClaim(key, fingerprint, holder, leaseMs === Infinity ? leaseMs : now + leaseMs);
     this.entries.set(key, claim);
-    if (this.entries.size >= this.sweepAt) this.sweep(now);
+    if (this.entries.size >= this.sweepAt) this.sweep(this.now());
     return claim;
   }
 

@@ -4,11 +4,11 @@ import { InMemoryRunStore, StoredClaim } from './in-memory-run-store.js';
 import type { RunOptions } from './interfaces/operation-run.interface.js';
 import type { PipelineResult } from './interfaces/pipeline-result.interface.js';
 import type { RunStore } from './interfaces/run-store.interface.js';
-import type { LeaseKeeper } from './lease-keeper.js';
 import type { PipelinePlan } from './pipeline-plan.js';
 import type { PipelineRunner } from './pipeline.runner.js';
 import { nextRunId } from './run-id.js';
 import type { Fingerprint } from './run-fingerprint.js';
+import type { RunSettlement } from './run-settlement.js';
 
 /**
  * `store` when it is an `InMemoryRunStore` as shipped, none of whose methods were replaced on it
@@ -30,6 +30,10 @@ export function untouchedInMemoryStore(store: RunStore): InMemoryRunStore | unde
  * what lets a key cost about a microsecond on that store, where two awaits, three lookups of
  * the key and a SHA-256 of the input each cost a good part of that.
  *
+ * The claim is held for as long as the run lasts, with no lease: its holder is a run of this
+ * process, which always ends it, and the store lives and dies with that process. A lease renewed
+ * by the LeaseKeeper would cost every keyed run an object and a clock read for nothing.
+ *
  * Concurrent calls with a key share the run through its entry (`StoredClaim.flight`) rather
  * than through a Map of runs: a Map that goes from one entry to none on every run reallocates
  * its table each time, which cost a keyed run about 1 µs.
@@ -37,7 +41,8 @@ export function untouchedInMemoryStore(store: RunStore): InMemoryRunStore | unde
 export class InProcessKeyedRuns {
   constructor(
     private readonly runner: PipelineRunner,
-    private readonly leases: LeaseKeeper,
+    /** How long a completed key's answer is kept (`idempotency.retainMs`). */
+    private readonly retainMs: number,
   ) {}
 
   run<Ctx extends object>(
@@ -50,35 +55,45 @@ export class InProcessKeyedRuns {
   ): Promise<PipelineResult<Ctx>> {
     const runId = nextRunId();
     const storeKey = IDEMPOTENCY_KEY_PREFIX + key;
-    const { leaseMs, retainMs } = this.leases.settings;
-    const taken = store.take(storeKey, fingerprint, runId, leaseMs);
+    const taken = store.take(storeKey, fingerprint, runId, Infinity);
     if (!(taken instanceof StoredClaim)) {
       const entry = taken.status === 'running' ? store.peek(storeKey) : undefined;
       if (entry?.flightOwner === this) return entry.flight as Promise<PipelineResult<Ctx>>;
       return Promise.resolve(answerTo<Ctx>(taken, runId, performance.now()));
     }
-    const lease = this.leases.hold(storeKey, runId, plan.definition.name);
-    // `then` rather than an async function and a flight object: ~230 B less per run in the bench.
-    const answer = this.runner.run(plan, input, options, runId).then(
-      (result) => {
-        this.leases.drop(lease);
-        taken.flight = taken.flightOwner = undefined;
-        // Before answering, so a caller who got an answer finds the key settled on retry.
-        if (releasesKey(result)) store.releaseTaken(taken);
-        else store.completeTaken(taken, result, retainMs);
-        return result;
-      },
-      (error: unknown) => {
-        // Only a bug gets here; the key must not stay held for a run that never answered.
-        this.leases.drop(lease);
-        taken.flight = taken.flightOwner = undefined;
-        store.releaseTaken(taken);
-        throw error;
-      },
-    );
+    const settlement = new ClaimSettlement(store, taken, this.retainMs);
+    const answer = this.runner.run(plan, input, options, runId, settlement);
     // Only now: a call made from inside the run's synchronous start is answered "in progress".
-    taken.flight = answer;
-    taken.flightOwner = this;
+    if (taken.state === 'running') {
+      taken.flight = answer;
+      taken.flightOwner = this;
+    }
     return answer;
+  }
+}
+
+/**
+ * Ends a claim when its run ends, told by the runner before the run's promise settles: before
+ * answering, so a caller who got an answer finds the key settled on retry.
+ */
+class ClaimSettlement implements RunSettlement {
+  constructor(
+    private readonly store: InMemoryRunStore,
+    private readonly claim: StoredClaim,
+    private readonly retainMs: number,
+  ) {}
+
+  settled(result: PipelineResult<object>): void {
+    const claim = this.claim;
+    claim.flight = claim.flightOwner = undefined;
+    if (releasesKey(result)) this.store.releaseTaken(claim);
+    else this.store.completeTaken(claim, result, this.retainMs);
+  }
+
+  failed(): void {
+    // Only a bug gets here; the key must not stay held for a run that never answered.
+    const claim = this.claim;
+    claim.flight = claim.flightOwner = undefined;
+    this.store.releaseTaken(claim);
   }
 }

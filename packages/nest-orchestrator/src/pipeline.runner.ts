@@ -21,6 +21,7 @@ import { pipelineError, RunRecord } from './run-result.js';
 import { INTERRUPTED, RunState, isThenable, type Compensable } from './run-state.js';
 import { runGraph } from './graph.runner.js';
 import type { RunInstrumentation } from './run-instrumentation.js';
+import type { RunSettlement } from './run-settlement.js';
 
 /**
  * The state an operation keeps: its own beside others (`op`); in a sequence, the run's one slot
@@ -68,103 +69,117 @@ export class PipelineRunner {
     this.observers.set(observers);
   }
 
-  /** `runId` is chosen by the caller only when the id must be known first (a keyed run's claim). */
+  /**
+   * `runId` is chosen by the caller only when the id must be known first (a keyed run's claim).
+   * `settlement` hears the result (or that the runner itself threw) before the returned promise
+   * settles: the in-process keyed path ends its claim there, without a promise of its own.
+   */
   async run<Ctx extends object>(
     plan: PipelinePlan,
     input: Ctx,
     options?: RunOptions,
     runId: string = nextRunId(),
+    settlement?: RunSettlement,
   ): Promise<PipelineResult<Ctx>> {
-    const started = performance.now();
-    const timeoutMs = options?.timeoutMs ?? plan.definition.timeoutMs;
-    const signal = options?.signal;
-    // Not `{ ...input }`: on Node 20 adding a key to a spread copy costs ~0.6 µs, and operations
-    // add keys to the context all the time.
-    const record = new RunRecord<Ctx>(plan, Object.assign({}, input) as Ctx, timeoutMs);
-    if (this.observers.active) this.observers.emit('onRunStart', plan.definition, runId);
-    const state = new RunState(
-      runId,
-      signal,
-      started,
-      timeoutMs,
-      this.instrumentation?.runStarted(plan.definition, runId),
-    );
-    // Without a deadline or a caller signal nothing can interrupt, so async steps are awaited plainly.
-    const interruptible = timeoutMs !== undefined || signal !== undefined;
-    // A traced operation is never called bare: startStep opens its span and settleStep ends it.
-    const bare = state.trace === undefined;
+    try {
+      const started = performance.now();
+      const timeoutMs = options?.timeoutMs ?? plan.definition.timeoutMs;
+      const signal = options?.signal;
+      // Not `{ ...input }`: on Node 20 adding a key to a spread copy costs ~0.6 µs, and operations
+      // add keys to the context all the time.
+      const record = new RunRecord<Ctx>(plan, Object.assign({}, input) as Ctx, timeoutMs);
+      if (this.observers.active) this.observers.emit('onRunStart', plan.definition, runId);
+      const state = new RunState(
+        runId,
+        signal,
+        started,
+        timeoutMs,
+        this.instrumentation?.runStarted(plan.definition, runId),
+      );
+      // Without a deadline or a caller signal nothing can interrupt, so async steps are awaited plainly.
+      const interruptible = timeoutMs !== undefined || signal !== undefined;
+      // A traced operation is never called bare: startStep opens its span and settleStep ends it.
+      const bare = state.trace === undefined;
 
-    // The end of one operation is the start of the next: one clock read per operation instead of
-    // two (a read costs ~40 ns on Node 20). Read afresh after set-up work and failures.
-    let clock = interruptible ? performance.now() : started;
-    if (!plan.sequential) {
-      await runGraph(this, plan, record as RunRecord<object>, state, interruptible);
-    } else {
-      const steps = plan.steps;
-      // An index, not for-of: an iterator living across an await is one more object per run.
-      for (let i = 0; i < steps.length; i++) {
-        const step = steps[i];
-        record.reach(step);
-        if (state.stopped) break;
-        if (step.compensation !== undefined && this.journal !== undefined) {
-          const refused = await this.recordBefore(plan, step, record.context, state);
+      // The end of one operation is the start of the next: one clock read per operation instead of
+      // two (a read costs ~40 ns on Node 20). Read afresh after set-up work and failures.
+      let clock = interruptible ? performance.now() : started;
+      if (!plan.sequential) {
+        await runGraph(this, plan, record as RunRecord<object>, state, interruptible);
+      } else {
+        const steps = plan.steps;
+        // An index, not for-of: an iterator living across an await is one more object per run.
+        for (let i = 0; i < steps.length; i++) {
+          const step = steps[i];
+          record.reach(step);
+          if (state.stopped) break;
+          if (step.compensation !== undefined && this.journal !== undefined) {
+            const refused = await this.recordBefore(plan, step, record.context, state);
+            clock = performance.now();
+            if (refused !== undefined) record.refuse(refused);
+            if (refused !== undefined || state.stopped) break;
+          }
+          const t0 = clock;
+          let thrown: unknown;
+          let failed = false;
+          try {
+            // A plain operation in a run nothing can interrupt is just called (startStep's checks
+            // cost ~10 ns an operation, a tenth of the whole per-operation budget).
+            let out =
+              step.plain && !interruptible && bare
+                ? step.fn.call(plan.instance, record.context, this.handle(plan, step, state))
+                : this.startStep(plan, step, record.context, state, undefined, t0, interruptible);
+            if (isThenable(out)) out = await out;
+            this.merge(step, record.context, out);
+          } catch (error) {
+            // An interrupted wait is explained by the state, not by a thrown value.
+            thrown = error === INTERRUPTED ? undefined : error;
+            failed = true;
+          }
           clock = performance.now();
-          if (refused !== undefined) record.refuse(refused);
-          if (refused !== undefined || state.stopped) break;
-        }
-        const t0 = clock;
-        let thrown: unknown;
-        let failed = false;
-        try {
-          // A plain operation in a run nothing can interrupt is just called (startStep's checks
-          // cost ~10 ns an operation, a tenth of the whole per-operation budget).
-          let out =
-            step.plain && !interruptible && bare
-              ? step.fn.call(plan.instance, record.context, this.handle(plan, step, state))
-              : this.startStep(plan, step, record.context, state, undefined, t0, interruptible);
-          if (isThenable(out)) out = await out;
-          this.merge(step, record.context, out);
-        } catch (error) {
-          // An interrupted wait is explained by the state, not by a thrown value.
-          thrown = error === INTERRUPTED ? undefined : error;
-          failed = true;
-        }
-        clock = performance.now();
-        // The common case, kept out of settleStep: a plain operation that succeeded in time.
-        if (!failed && step.plain && bare && clock < state.deadlineAt && !state.stopped) {
-          record.measure(step, i, clock - t0, 1);
-          if (this.observers.active) this.ended(plan, step, 'success', state, clock - t0, t0);
-          continue;
-        }
-        const outcome = this.settleStep(
-          plan,
-          step,
-          record,
-          state,
-          undefined,
-          failed,
-          thrown,
-          t0,
-          clock,
-        );
-        if (outcome !== 'success') {
-          clock = performance.now();
-          if (record.failure !== undefined) break;
+          // The common case, kept out of settleStep: a plain operation that succeeded in time.
+          if (!failed && step.plain && bare && clock < state.deadlineAt && !state.stopped) {
+            record.measure(step, i, clock - t0, 1);
+            if (this.observers.active) this.ended(plan, step, 'success', state, clock - t0, t0);
+            continue;
+          }
+          const outcome = this.settleStep(
+            plan,
+            step,
+            record,
+            state,
+            undefined,
+            failed,
+            thrown,
+            t0,
+            clock,
+          );
+          if (outcome !== 'success') {
+            clock = performance.now();
+            if (record.failure !== undefined) break;
+          }
         }
       }
+      record.interruptedBetween(state);
+      state.finish();
+      if ((record.failure !== undefined && state.done !== undefined) || state.journal !== undefined) {
+        // Awaited here so that a failure in it reaches the catch below (a rare path: the await costs nothing on the common one).
+        return await this.compensateAndConclude(plan, record, state, started, settlement);
+      }
+      // Without a deadline or a signal nothing happened since the last clock read.
+      const result = this.conclude(
+        plan,
+        record,
+        state,
+        (interruptible ? performance.now() : clock) - started,
+      );
+      settlement?.settled(result);
+      return result;
+    } catch (error) {
+      // Only a bug in the runner gets here; whoever waits on the run must still hear it ended.
+      settlement?.failed();
+      throw error;
     }
-    record.interruptedBetween(state);
-    state.finish();
-    if ((record.failure !== undefined && state.done !== undefined) || state.journal !== undefined) {
-      return this.compensateAndConclude(plan, record, state, started);
-    }
-    // Without a deadline or a signal nothing happened since the last clock read.
-    return this.conclude(
-      plan,
-      record,
-      state,
-      (interruptible ? performance.now() : clock) - started,
-    );
   }
 
   /** Undoes a failed run's compensable steps and clears its journal before concluding. */
@@ -173,6 +188,7 @@ export class PipelineRunner {
     record: RunRecord<Ctx>,
     state: RunState,
     started: number,
+    settlement: RunSettlement | undefined,
   ): Promise<PipelineResult<Ctx>> {
     const compensation =
       record.failure !== undefined && state.done !== undefined
@@ -180,7 +196,9 @@ export class PipelineRunner {
         : undefined;
     // Cleared only once the compensations have run: a crash before then leaves it to a sweep.
     if (state.journal !== undefined) await this.journal!.end(state.journal);
-    return this.conclude(plan, record, state, performance.now() - started, compensation);
+    const result = this.conclude(plan, record, state, performance.now() - started, compensation);
+    settlement?.settled(result);
+    return result;
   }
 
   /** Builds the result and tells observers the run ended. */
