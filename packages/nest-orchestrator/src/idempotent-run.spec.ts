@@ -128,7 +128,7 @@ describe('idempotent runs', () => {
   });
 
   it('shares one run on the default store, which it calls without awaits', async () => {
-    const take = jest.spyOn(store, 'take');
+    const take = jest.spyOn(store, 'takeKeyed');
     const calls = [1, 2, 3].map(() => run({ item: 'pen', mode: 'wait' }));
     const mismatch = await run({ item: 'ink', mode: 'wait' });
     expect(mismatch.error?.code).toBe('IDEMPOTENCY_KEY_MISMATCH');
@@ -317,7 +317,7 @@ describe('idempotency leases', () => {
     }
   });
 
-  it('holds a long run\'s key on the default store for as long as the run lasts, with no lease to renew', async () => {
+  it("holds a long run's key on the default store for as long as the run lasts, with no lease to renew", async () => {
     const store = new InMemoryRunStore();
     const renew = jest.spyOn(store, 'renew');
     const app = await boot({ runStore: store, idempotency: { leaseMs: 50 } });

@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_PREFIX } from './idempotent-answers.js';
 import type { ClaimOutcome, ExpiredClaim, RunStore } from './interfaces/run-store.interface.js';
 import { sameFingerprint, type Fingerprint } from './run-fingerprint.js';
 
@@ -17,6 +18,9 @@ export class StoredClaim {
   flightOwner: object | undefined = undefined;
 
   constructor(
+    /** `IDEMPOTENCY_KEY_PREFIX` for an idempotency key, which `key` is then given without; else ''. */
+    readonly prefix: string,
+    /** Its key in the store's Map for `prefix`. */
     readonly key: string,
     /** As given: a hash, or a `PendingFingerprint` hashed only once read or compared with one. */
     readonly rawFingerprint: Fingerprint,
@@ -24,6 +28,11 @@ export class StoredClaim {
     /** End of the lease while running, end of the retention once completed. */
     public expiresAt: number,
   ) {}
+
+  /** The key as callers of the `RunStore` methods name it. */
+  get storeKey(): string {
+    return this.prefix === '' ? this.key : this.prefix + this.key;
+  }
 
   get fingerprint(): string {
     return typeof this.rawFingerprint === 'string'
@@ -47,6 +56,12 @@ const DEFAULT_MAX_RESULTS = 10_000;
  */
 export class InMemoryRunStore implements RunStore {
   private readonly entries = new Map<string, StoredClaim>();
+  /**
+   * Idempotency keys, without their prefix, apart from the other keys: the idempotent runner's
+   * in-process path then never builds the prefixed string, whose concatenation, flattening and
+   * longer hash cost a keyed run ~100 ns.
+   */
+  private readonly keyed = new Map<string, StoredClaim>();
   /** Size at which the next sweep of retained results runs; doubles with the live entries. */
   private sweepAt = FIRST_SWEEP_AT;
 
@@ -74,7 +89,7 @@ export class InMemoryRunStore implements RunStore {
 
   /** Entries held, completed ones still retained included (for tests and diagnostics). */
   get size(): number {
-    return this.entries.size;
+    return this.entries.size + this.keyed.size;
   }
 
   claim(key: string, fingerprint: string, holder: string, leaseMs: number): Promise<ClaimOutcome> {
@@ -94,7 +109,36 @@ export class InMemoryRunStore implements RunStore {
     holder: string,
     leaseMs: number,
   ): StoredClaim | RefusedClaim {
-    const entry = this.entries.get(key);
+    return key.startsWith(IDEMPOTENCY_KEY_PREFIX)
+      ? this.takeIn(
+          IDEMPOTENCY_KEY_PREFIX,
+          key.slice(IDEMPOTENCY_KEY_PREFIX.length),
+          fingerprint,
+          holder,
+          leaseMs,
+        )
+      : this.takeIn('', key, fingerprint, holder, leaseMs);
+  }
+
+  /** @internal `take` for an idempotency key given without its prefix. */
+  takeKeyed(
+    key: string,
+    fingerprint: Fingerprint,
+    holder: string,
+    leaseMs: number,
+  ): StoredClaim | RefusedClaim {
+    return this.takeIn(IDEMPOTENCY_KEY_PREFIX, key, fingerprint, holder, leaseMs);
+  }
+
+  private takeIn(
+    prefix: string,
+    key: string,
+    fingerprint: Fingerprint,
+    holder: string,
+    leaseMs: number,
+  ): StoredClaim | RefusedClaim {
+    const entries = prefix === '' ? this.entries : this.keyed;
+    const entry = entries.get(key);
     // The clock is read only when something needs it: a fresh key with an endless hold does not.
     let now = NaN;
     if (entry !== undefined) {
@@ -107,12 +151,13 @@ export class InMemoryRunStore implements RunStore {
       }
       // A result past its retention, or a lease that ran out: the key is free again.
       this.remove(entry);
-      this.entries.delete(key);
+      entries.delete(key);
     }
     if (leaseMs !== Infinity && now !== now) now = this.now();
-    const claim = new StoredClaim(key, fingerprint, holder, leaseMs === Infinity ? leaseMs : now + leaseMs);
-    this.entries.set(key, claim);
-    if (this.entries.size >= this.sweepAt) this.sweep(this.now());
+    const expiresAt = leaseMs === Infinity ? leaseMs : now + leaseMs;
+    const claim = new StoredClaim(prefix, key, fingerprint, holder, expiresAt);
+    entries.set(key, claim);
+    if (this.size >= this.sweepAt) this.sweep(this.now());
     return claim;
   }
 
@@ -159,17 +204,16 @@ export class InMemoryRunStore implements RunStore {
   /** @internal `release` for an entry `take` gave: false when it is no longer running. */
   releaseTaken(entry: StoredClaim | undefined): boolean {
     if (entry?.state !== 'running') return false;
-    this.remove(entry);
-    this.entries.delete(entry.key);
+    this.evict(entry);
     return true;
   }
 
   listExpired(now: number, limit: number): Promise<ExpiredClaim[]> {
     const expired: ExpiredClaim[] = [];
-    for (const [key, entry] of this.entries) {
+    for (const entry of this.all()) {
       if (entry.state !== 'running' || entry.expiresAt > now) continue;
       expired.push({
-        key,
+        key: entry.storeKey,
         fingerprint: entry.fingerprint,
         holder: entry.holder,
         expiresAt: entry.expiresAt,
@@ -182,11 +226,23 @@ export class InMemoryRunStore implements RunStore {
 
   /** @internal The entry under `key`, whatever its state. */
   peek(key: string): StoredClaim | undefined {
-    return this.entries.get(key);
+    return key.startsWith(IDEMPOTENCY_KEY_PREFIX)
+      ? this.keyed.get(key.slice(IDEMPOTENCY_KEY_PREFIX.length))
+      : this.entries.get(key);
+  }
+
+  /** @internal `peek` for an idempotency key given without its prefix. */
+  peekKeyed(key: string): StoredClaim | undefined {
+    return this.keyed.get(key);
+  }
+
+  private *all(): IterableIterator<StoredClaim> {
+    yield* this.entries.values();
+    yield* this.keyed.values();
   }
 
   private held(key: string, holder: string): StoredClaim | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.peek(key);
     return entry !== undefined && entry.state === 'running' && entry.holder === holder
       ? entry
       : undefined;
@@ -198,19 +254,23 @@ export class InMemoryRunStore implements RunStore {
     entry.state = 'gone';
   }
 
+  /** Takes `entry` out of the store: marked, and deleted from its Map. */
+  private evict(entry: StoredClaim): void {
+    this.remove(entry);
+    (entry.prefix === '' ? this.entries : this.keyed).delete(entry.key);
+  }
+
   /**
    * Drops every result past its retention. Run when the Map has doubled since the last sweep, so
    * memory stays within twice the live entries at an amortised O(1) per claim. Expired running
    * claims stay: `listExpired` must still find them.
    */
   private sweep(now: number): void {
-    for (const [key, entry] of this.entries) {
-      if (entry.state === 'completed' && entry.expiresAt <= now) {
-        this.remove(entry);
-        this.entries.delete(key);
-      }
+    for (const entry of this.all()) {
+      // Deleting the entry being visited is safe: a Map iterator skips deleted entries.
+      if (entry.state === 'completed' && entry.expiresAt <= now) this.evict(entry);
     }
-    this.sweepAt = Math.max(FIRST_SWEEP_AT, this.entries.size * 2);
+    this.sweepAt = Math.max(FIRST_SWEEP_AT, this.size * 2);
     this.compactDone();
   }
 
@@ -226,8 +286,7 @@ export class InMemoryRunStore implements RunStore {
       // Cleared as it is read, so a dropped result is not kept alive until the next compaction.
       this.done[this.head++] = undefined;
       if (entry?.state !== 'completed') continue;
-      this.remove(entry);
-      this.entries.delete(entry.key);
+      this.evict(entry);
     }
     // Reclaim the consumed front once it is half the array, amortised O(1) per completion.
     if (this.head > FIRST_SWEEP_AT && this.head * 2 > this.done.length) {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { answerTo, IDEMPOTENCY_KEY_PREFIX, releasesKey } from './idempotent-answers.js';
+import { answerTo, releasesKey } from './idempotent-answers.js';
 import { InMemoryRunStore, StoredClaim } from './in-memory-run-store.js';
 import type { RunOptions } from './interfaces/operation-run.interface.js';
 import type { PipelineResult } from './interfaces/pipeline-result.interface.js';
@@ -54,10 +54,10 @@ export class InProcessKeyedRuns {
     fingerprint: Fingerprint,
   ): Promise<PipelineResult<Ctx>> {
     const runId = nextRunId();
-    const storeKey = IDEMPOTENCY_KEY_PREFIX + key;
-    const taken = store.take(storeKey, fingerprint, runId, Infinity);
+    // Under the key as given: the store files it as an idempotency key without the prefix.
+    const taken = store.takeKeyed(key, fingerprint, runId, Infinity);
     if (!(taken instanceof StoredClaim)) {
-      const entry = taken.status === 'running' ? store.peek(storeKey) : undefined;
+      const entry = taken.status === 'running' ? store.peekKeyed(key) : undefined;
       if (entry?.flightOwner === this) return entry.flight as Promise<PipelineResult<Ctx>>;
       return Promise.resolve(answerTo<Ctx>(taken, runId, performance.now()));
     }

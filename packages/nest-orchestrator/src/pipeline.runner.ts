@@ -162,7 +162,10 @@ export class PipelineRunner {
       }
       record.interruptedBetween(state);
       state.finish();
-      if ((record.failure !== undefined && state.done !== undefined) || state.journal !== undefined) {
+      if (
+        (record.failure !== undefined && state.done !== undefined) ||
+        state.journal !== undefined
+      ) {
         // Awaited here so that a failure in it reaches the catch below (a rare path: the await costs nothing on the common one).
         return await this.compensateAndConclude(plan, record, state, started, settlement);
       }
