@@ -5,6 +5,9 @@ export const DEFAULT_RECENT_RUNS = 20;
 export const DEFAULT_WINDOW_MS = 300_000;
 export const DEFAULT_REFRESH_MS = 2_000;
 
+/** The realm a 401 from the page names, so a browser's prompt does not say "metrics". */
+export const INSPECTOR_REALM = 'orchestrator';
+
 /**
  * The rolling window is this many slices; the oldest is cleared when a new one starts, so the
  * window covers between (n - 1) and n slices of time and the hot path never reads a clock.

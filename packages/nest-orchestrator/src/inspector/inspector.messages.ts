@@ -12,4 +12,5 @@ export const messages = {
   outOfRange: (name: string, value: unknown, min: number, max: number) =>
     `OrchestratorInspectorModule ${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}.`,
   notFound: 'Not Found',
+  unauthorized: 'The pipelines page requires credentials.',
 };

@@ -256,7 +256,12 @@ describe('OrchestratorInspectorModule', () => {
     );
     const refused = await booted.get('/orchestrator');
     expect(refused.status).toBe(401);
-    expect(refused.headers.get('www-authenticate')).toContain('Basic');
+    expect(refused.headers.get('www-authenticate')).toBe(
+      'Basic realm="orchestrator", charset="UTF-8"',
+    );
+    expect(await refused.json()).toMatchObject({
+      message: 'The pipelines page requires credentials.',
+    });
     const basic = `Basic ${Buffer.from('ops:hunter22').toString('base64')}`;
     expect((await booted.get('/orchestrator/pipelines', { authorization: basic })).status).toBe(
       200,

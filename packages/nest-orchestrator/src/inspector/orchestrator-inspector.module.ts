@@ -2,8 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PipelineRegistry } from '../pipeline.registry.js';
 import { configureControllerRoute } from '../prometheus/controller-route.configurer.js';
 import { METRICS_SETTINGS } from '../prometheus/metrics.constants.js';
-import { MetricsAuthGuard } from '../prometheus/metrics-auth.guard.js';
-import { INSPECTOR_SETTINGS } from './inspector.constants.js';
+import { MetricsAuthGuard, type AuthCheck } from '../prometheus/metrics-auth.guard.js';
+import { INSPECTOR_REALM, INSPECTOR_SETTINGS } from './inspector.constants.js';
+import { messages } from './inspector.messages.js';
 import { createInspectorController, INSPECTOR_HANDLERS } from './inspector.controller.js';
 import { InspectorEnabledGuard } from './inspector-enabled.guard.js';
 import {
@@ -56,11 +57,15 @@ function withInspector(definition: DynamicModule): DynamicModule {
         inject: [INSPECTOR_MODULE_OPTIONS],
         useFactory: (options: typeof OPTIONS_TYPE) => resolveInspectorSettings(options),
       },
-      // The `/metrics` credentials check, fed this module's `auth` option.
+      // The `/metrics` credentials check, fed this module's `auth` option and named after it.
       {
         provide: METRICS_SETTINGS,
         inject: [INSPECTOR_SETTINGS],
-        useFactory: ({ auth }: InspectorSettings) => ({ auth }),
+        useFactory: ({ auth }: InspectorSettings): AuthCheck => ({
+          auth,
+          realm: INSPECTOR_REALM,
+          unauthorized: messages.unauthorized,
+        }),
       },
       {
         provide: INSPECTOR_ROUTES,
