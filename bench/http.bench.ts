@@ -9,7 +9,7 @@
 //   --duration=S         seconds per side per round, whole seconds (default 2)
 //   --warmup=S           unrecorded seconds per side before a pair (default 2)
 //   --connections=N      autocannon connections (default 10)
-//   --pairs=cpu,db       only these pairs (cpu, db, db-reply)
+//   --pairs=cpu,db       only these pairs (cpu, db, db-reply; same: a route against itself)
 //   --cpu-prof-dir=DIR   run the server under `node --cpu-prof`; its profile lands in DIR
 //                        (summarise with dist-bench/bench/profile-summary.js)
 //

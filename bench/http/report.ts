@@ -33,9 +33,9 @@ function targetText(pair: PairResult): string {
 function ratioLine(pair: PairResult): string {
   const verdict = pair.invalid !== undefined ? `VOID (${pair.invalid})` : targetText(pair);
   const cpu = Number.isFinite(pair.cpuUsPerRequestOverA)
-    ? `  server CPU ${signed(pair.cpuUsPerRequestOverA, 1)} µs/req (${fixed(pair.cpuSharePct, 1)} % of the pipeline route's)`
+    ? `  server CPU ${signed(pair.cpuUsPerRequestOverA, 1)} µs/req (${fixed(pair.cpuSharePct, 1)} % of ${pair.b.name}'s)`
     : '';
-  return `${''.padEnd(9)}  ${'pipeline / hand-written'.padEnd(24)}  ${`${fixed(pair.ratio, 3)}×`.padStart(8)}${cpu}   ${verdict}`;
+  return `${''.padEnd(9)}  ${`${pair.b.name} / ${pair.a.name}`.padEnd(24)}  ${`${fixed(pair.ratio, 3)}×`.padStart(8)}${cpu}   ${verdict}`;
 }
 
 export function formatHttpReport(report: HttpReport): string {

@@ -26,6 +26,10 @@ export interface PairSpec {
   readonly a: string;
   readonly b: string;
   readonly targets?: PairTargets;
+  /** Run only when `--pairs` names it. */
+  readonly onRequest?: boolean;
+  /** Names of the A and B sides in the table (default: hand-written, pipeline). */
+  readonly sides?: readonly [string, string];
 }
 
 export const PAIRS: readonly PairSpec[] = [
@@ -50,6 +54,15 @@ export const PAIRS: readonly PairSpec[] = [
       'the db pipeline answered as the starter routes do (requestSignal + sendPipelineResult)',
     a: '/bench/db/hand-written',
     b: '/bench/db/pipeline-reply',
+  },
+  {
+    id: 'same',
+    description:
+      "the no-I/O hand-written route against itself: the method's own noise, around 0 (--pairs=same)",
+    a: '/bench/cpu/hand-written',
+    b: '/bench/cpu/hand-written',
+    onRequest: true,
+    sides: ['hand-written (A)', 'hand-written (B)'],
   },
 ];
 
@@ -209,7 +222,9 @@ async function checkPair(baseUrl: string, pair: PairSpec): Promise<void> {
 
 export async function runHttp(options: HttpOptions): Promise<HttpReport> {
   const log = options.log ?? (() => undefined);
-  const pairs = PAIRS.filter((p) => options.pairs === undefined || options.pairs.includes(p.id));
+  const pairs = PAIRS.filter((p) =>
+    options.pairs === undefined ? p.onRequest !== true : options.pairs.includes(p.id),
+  );
   if (pairs.length === 0) throw new Error(`no pair among ${options.pairs?.join(', ')}`);
 
   const loadBefore = loadAverage();
@@ -226,8 +241,8 @@ export async function runHttp(options: HttpOptions): Promise<HttpReport> {
       log(`${pair.id}: ${pair.a} vs ${pair.b}`);
       const url = (path: string) => `${server.baseUrl}${path}?${BENCH_QUERY}`;
       const ab = await runAb(
-        { name: 'hand-written', url: url(pair.a) },
-        { name: 'pipeline', url: url(pair.b) },
+        { name: pair.sides?.[0] ?? 'hand-written', url: url(pair.a) },
+        { name: pair.sides?.[1] ?? 'pipeline', url: url(pair.b) },
         {
           rounds: options.rounds,
           durationSec: options.durationSec,
