@@ -172,8 +172,10 @@ describe('operations side by side (after)', () => {
     trace.gate('b').open();
     trace.gate('c').open();
     trace.gate('d').open();
-    await running;
+    const result = await running;
     const by = Object.fromEntries(timeline.ends.map((end) => [end.name, end]));
+    // The run's wall time covers its last operation's end.
+    expect(result.duration).toBeGreaterThanOrEqual(by.d.offset + by.d.took - 0.5);
     expect(by.a.offset).toBeLessThan(by.b.offset);
     expect(by.b.offset).toBeGreaterThanOrEqual(by.a.offset + by.a.took - 0.5);
     // b and c started together and ran for the same ~20 ms.

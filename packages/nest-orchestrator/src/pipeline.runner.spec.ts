@@ -337,3 +337,32 @@ describe('PipelineRunner semantics', () => {
     await app.close();
   });
 });
+
+describe('a timed-out operation that settles later', () => {
+  @Pipeline('late')
+  class Late {
+    @Operation({ critical: false, timeoutMs: 10 })
+    async slow() {
+      await sleep(40);
+      return { slow: 'late' };
+    }
+
+    @Operation()
+    async next() {
+      await sleep(100);
+      return { next: 'own' };
+    }
+  }
+
+  it('is dropped: the operation waited for meanwhile keeps its own result and time', async () => {
+    const app = await createPipelineTestingModule(Late);
+    const result = await app.run({});
+    expect(result.success).toBe(true);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ operation: 'slow', code: 'TIMEOUT' }),
+    ]);
+    expect(result.data).toEqual({ next: 'own' });
+    expect(result.metrics.next).toBeGreaterThanOrEqual(90);
+    await app.close();
+  });
+});
