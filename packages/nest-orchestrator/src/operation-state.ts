@@ -83,25 +83,6 @@ export class OperationState {
     });
   }
 
-  /**
-   * `wait` without a promise of its own, for a caller that goes on in callbacks: `fulfilled` or
-   * `rejected` hears how `promise` settled, and `rejected(INTERRUPTED)` is called if the run or
-   * this operation is interrupted first (the caller keeps the first call and ignores the
-   * others). False, and no call at all, when it already was interrupted.
-   */
-  follow(
-    promise: PromiseLike<unknown>,
-    timeoutMs: number | undefined,
-    fulfilled: (value: unknown) => void,
-    rejected: (reason: unknown) => void,
-  ): boolean {
-    if (this.run.stopped || this.timedOutFlag) return false;
-    if (timeoutMs !== undefined) this.lane = deadlines.watch(this, timeoutMs);
-    this.rejectWait = rejected;
-    promise.then(fulfilled, rejected);
-    return true;
-  }
-
   /** Stops the wait and aborts the signal: the run was interrupted or halted. */
   interrupt(reason: unknown): void {
     this.controller?.abort(reason);

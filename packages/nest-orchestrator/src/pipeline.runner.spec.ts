@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { Operation } from './decorators/operation.decorator.js';
 import { Pipeline } from './decorators/pipeline.decorator.js';
@@ -363,6 +364,65 @@ describe('a timed-out operation that settles later', () => {
     ]);
     expect(result.data).toEqual({ next: 'own' });
     expect(result.metrics.next).toBeGreaterThanOrEqual(90);
+    await app.close();
+  });
+});
+
+describe('the async context of a run', () => {
+  const requests = new AsyncLocalStorage<string>();
+
+  @Pipeline('context')
+  class InContext {
+    @Operation({ critical: false, timeoutMs: 10 })
+    async slow() {
+      await sleep(60);
+    }
+
+    @Operation()
+    after() {
+      return { request: requests.getStore() };
+    }
+  }
+
+  it("stays the caller's after an operation times out, whichever run armed the shared timer", async () => {
+    const app = await createPipelineTestingModule(InContext);
+    const [a, b] = await Promise.all([
+      requests.run('a', () => app.run({})),
+      requests.run('b', () => app.run({})),
+    ]);
+    expect(a.errors).toEqual([expect.objectContaining({ operation: 'slow', code: 'TIMEOUT' })]);
+    expect(a.data).toEqual({ request: 'a' });
+    expect(b.data).toEqual({ request: 'b' });
+    await app.close();
+  });
+});
+
+describe('an operation that returns a thenable of its own', () => {
+  @Pipeline('thenables')
+  class Thenables {
+    @Operation()
+    eager() {
+      // Calls back at once, and twice: only a real promise's first settlement may count.
+      return {
+        then(resolve: (value: object) => void) {
+          resolve({ eager: 1 });
+          resolve({ eager: 2 });
+        },
+      };
+    }
+
+    @Operation()
+    next(ctx: { eager?: number }) {
+      return { next: ctx.eager };
+    }
+  }
+
+  it('is adopted like a promise: one result, then the next operation', async () => {
+    const app = await createPipelineTestingModule(Thenables);
+    const result = await app.run({});
+    expect(result.success).toBe(true);
+    expect(result.data).toEqual({ eager: 1, next: 1 });
+    expect(Object.keys(result.metrics)).toEqual(['eager', 'next']);
     await app.close();
   });
 });

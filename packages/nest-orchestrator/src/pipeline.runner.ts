@@ -129,11 +129,12 @@ export class PipelineRunner {
   ): Promise<PipelineResult<Ctx>> {
     try {
       await runGraph(this, plan, record as RunRecord<object>, state, interruptible);
+      return await this.finishRun(plan, record, state, started, undefined, settlement);
     } catch (error) {
+      // A no-op after `settled`: the store ignores the end of a claim that already ended.
       settlement?.failed();
       throw error;
     }
-    return this.finishRun(plan, record, state, started, undefined, settlement);
   }
 
   /**

@@ -24,14 +24,9 @@ type RunEnd<Ctx extends object> = PipelineResult<Ctx> | Promise<PipelineResult<C
 
 /**
  * Runs a plan's operations one after another. Continuations are methods and `then` callbacks,
- * not an `async` function: a run that goes async makes one promise of its own, and an operation
- * awaited under a budget none (its wait is `OperationState.follow`). Where `AsyncLocalStorage`
- * runs on promise hooks (Node 20 and 22), each promise costs a request ~0.6 µs in the starter,
- * and an `async` run with a promise wrapper per interruptible wait made four per async step.
- *
- * Only one operation is waited for at a time; `token` tells its callbacks from those of an
- * operation the run stopped waiting for (timed out, interrupted), which may still settle later.
- * A wait nothing can interrupt needs no such tag, and shares one pair of callbacks per run.
+ * not an `async` function: no generator to suspend and resume per operation, and one pair of
+ * callbacks per run. A run that goes async makes one promise of its own, made the first time it
+ * waits; a run that never waits returns a resolved one.
  */
 export class SequenceRun<Ctx extends object> {
   private index = 0;
@@ -40,8 +35,7 @@ export class SequenceRun<Ctx extends object> {
   /** How the current operation ended, until `land` books it. */
   private failed = false;
   private value: unknown = undefined;
-  private token = 0;
-  /** Callbacks of the waits nothing can interrupt, made once per run. */
+  /** The callbacks of every wait, made once per run: one wait at a time, each settled once. */
   private fulfilled: ((value: unknown) => void) | undefined;
   private rejected: ((error: unknown) => void) | undefined;
   private promise: Promise<PipelineResult<Ctx>> | undefined;
@@ -103,27 +97,22 @@ export class SequenceRun<Ctx extends object> {
       return this.hold(true, error);
     }
     if (!isThenable(out)) return this.hold(false, out);
-    const token = ++this.token;
     const timeoutMs = step.definition.timeoutMs;
-    if (timeoutMs === undefined && !this.interruptible) {
-      // Nothing can stop this wait, so its callbacks are never stale: the run's own pair serves.
-      out.then(
-        (this.fulfilled ??= (value) => this.resume(this.token, false, value)),
-        (this.rejected ??= (error) => this.resume(this.token, true, error)),
-      );
-    } else {
-      const fulfilled = (value: unknown) => this.resume(token, false, value);
-      const rejected = (error: unknown) => {
-        // An interruption is called from inside a timer or an abort, whose own bookkeeping must
-        // finish before the run goes on (a deadline lane walks its queue around the call).
-        if (error === INTERRUPTED) queueMicrotask(() => this.resume(token, true, error));
-        else this.resume(token, true, error);
-      };
-      if (!this.runner.slotOf(step, state).follow(out, timeoutMs, fulfilled, rejected)) {
-        this.token++;
-        return this.hold(true, INTERRUPTED);
-      }
-    }
+    // Under a budget or an interruptible run, the slot's wait: a promise of its own, settled once
+    // (by the operation or by an interruption, whichever comes first), whose callbacks run in the
+    // run's async context, not in that of the timer or the abort that interrupted it. Otherwise
+    // the operation's own promise; anything else that has a `then` is adopted by a real promise
+    // first, so a `then` that calls back at once or twice cannot run the sequence from inside.
+    const wait =
+      timeoutMs !== undefined || this.interruptible
+        ? this.runner.slotOf(step, state).wait(out, timeoutMs)
+        : out instanceof Promise
+          ? out
+          : Promise.resolve(out);
+    wait.then(
+      (this.fulfilled ??= (value) => this.resume(false, value)),
+      (this.rejected ??= (error) => this.resume(true, error)),
+    );
     this.waiting();
     return false;
   }
@@ -134,10 +123,8 @@ export class SequenceRun<Ctx extends object> {
     return true;
   }
 
-  /** The current operation ended: its callbacks, or an interruption, got here first. */
-  private resume(token: number, failed: boolean, value: unknown): void {
-    if (token !== this.token) return;
-    this.token++;
+  /** The operation waited for ended (or its wait was interrupted). */
+  private resume(failed: boolean, value: unknown): void {
     try {
       this.hold(failed, value);
       if (this.land()) this.advance();
