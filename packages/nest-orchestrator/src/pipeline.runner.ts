@@ -20,7 +20,6 @@ import { RunObservers } from './run-observers.js';
 import { pipelineError, RunRecord } from './run-result.js';
 import { INTERRUPTED, RunState, isThenable, type Compensable } from './run-state.js';
 import { runGraph } from './graph.runner.js';
-import { SequenceRun } from './sequence.runner.js';
 import type { RunInstrumentation } from './run-instrumentation.js';
 import type { RunSettlement } from './run-settlement.js';
 
@@ -75,7 +74,7 @@ export class PipelineRunner {
    * `settlement` hears the result (or that the runner itself threw) before the returned promise
    * settles: the in-process keyed path ends its claim there, without a promise of its own.
    */
-  run<Ctx extends object>(
+  async run<Ctx extends object>(
     plan: PipelinePlan,
     input: Ctx,
     options?: RunOptions,
@@ -99,65 +98,91 @@ export class PipelineRunner {
       );
       // Without a deadline or a caller signal nothing can interrupt, so async steps are awaited plainly.
       const interruptible = timeoutMs !== undefined || signal !== undefined;
-      if (plan.sequential) {
-        return new SequenceRun(
-          this,
-          plan,
-          record,
-          state,
-          interruptible,
-          started,
-          settlement,
-        ).start();
+      // A traced operation is never called bare: startStep opens its span and settleStep ends it.
+      const bare = state.trace === undefined;
+
+      // The end of one operation is the start of the next: one clock read per operation instead of
+      // two (a read costs ~40 ns on Node 20). Read afresh after set-up work and failures.
+      let clock = interruptible ? performance.now() : started;
+      if (!plan.sequential) {
+        await runGraph(this, plan, record as RunRecord<object>, state, interruptible);
+      } else {
+        const steps = plan.steps;
+        // An index, not for-of: an iterator living across an await is one more object per run.
+        for (let i = 0; i < steps.length; i++) {
+          const step = steps[i];
+          record.reach(step);
+          if (state.stopped) break;
+          if (step.compensation !== undefined && this.journal !== undefined) {
+            const refused = await this.recordBefore(plan, step, record.context, state);
+            clock = performance.now();
+            if (refused !== undefined) record.refuse(refused);
+            if (refused !== undefined || state.stopped) break;
+          }
+          const t0 = clock;
+          let thrown: unknown;
+          let failed = false;
+          try {
+            // A plain operation in a run nothing can interrupt is just called (startStep's checks
+            // cost ~10 ns an operation, a tenth of the whole per-operation budget).
+            let out =
+              step.plain && !interruptible && bare
+                ? step.fn.call(plan.instance, record.context, this.handle(plan, step, state))
+                : this.startStep(plan, step, record.context, state, undefined, t0, interruptible);
+            if (isThenable(out)) out = await out;
+            this.merge(step, record.context, out);
+          } catch (error) {
+            // An interrupted wait is explained by the state, not by a thrown value.
+            thrown = error === INTERRUPTED ? undefined : error;
+            failed = true;
+          }
+          clock = performance.now();
+          // The common case, kept out of settleStep: a plain operation that succeeded in time.
+          if (!failed && step.plain && bare && clock < state.deadlineAt && !state.stopped) {
+            record.measure(step, i, clock - t0, 1);
+            if (this.observers.active) this.ended(plan, step, 'success', state, clock - t0, t0);
+            continue;
+          }
+          const outcome = this.settleStep(
+            plan,
+            step,
+            record,
+            state,
+            undefined,
+            failed,
+            thrown,
+            t0,
+            clock,
+          );
+          if (outcome !== 'success') {
+            clock = performance.now();
+            if (record.failure !== undefined) break;
+          }
+        }
       }
-      return this.runSideBySide(plan, record, state, interruptible, started, settlement);
+      record.interruptedBetween(state);
+      state.finish();
+      if (
+        (record.failure !== undefined && state.done !== undefined) ||
+        state.journal !== undefined
+      ) {
+        // Awaited here so that a failure in it reaches the catch below (a rare path: the await costs nothing on the common one).
+        return await this.compensateAndConclude(plan, record, state, started, settlement);
+      }
+      // Without a deadline or a signal nothing happened since the last clock read.
+      const result = this.conclude(
+        plan,
+        record,
+        state,
+        (interruptible ? performance.now() : clock) - started,
+      );
+      settlement?.settled(result);
+      return result;
     } catch (error) {
       // Only a bug in the runner gets here; whoever waits on the run must still hear it ended.
       settlement?.failed();
-      return Promise.reject(error);
-    }
-  }
-
-  /** A plan whose operations declare `after` (graph.runner.ts). */
-  private async runSideBySide<Ctx extends object>(
-    plan: PipelinePlan,
-    record: RunRecord<Ctx>,
-    state: RunState,
-    interruptible: boolean,
-    started: number,
-    settlement: RunSettlement | undefined,
-  ): Promise<PipelineResult<Ctx>> {
-    try {
-      await runGraph(this, plan, record as RunRecord<object>, state, interruptible);
-      return await this.finishRun(plan, record, state, started, undefined, settlement);
-    } catch (error) {
-      // A no-op after `settled`: the store ignores the end of a claim that already ended.
-      settlement?.failed();
       throw error;
     }
-  }
-
-  /**
-   * Ends a run whose operations are over: compensations and the journal first when there are
-   * any, then the result, which `settlement` hears before it is returned. `endedAt` is the last
-   * clock read when nothing can have happened since, else the clock is read here.
-   */
-  finishRun<Ctx extends object>(
-    plan: PipelinePlan,
-    record: RunRecord<Ctx>,
-    state: RunState,
-    started: number,
-    endedAt: number | undefined,
-    settlement: RunSettlement | undefined,
-  ): PipelineResult<Ctx> | Promise<PipelineResult<Ctx>> {
-    record.interruptedBetween(state);
-    state.finish();
-    if ((record.failure !== undefined && state.done !== undefined) || state.journal !== undefined) {
-      return this.compensateAndConclude(plan, record, state, started, settlement);
-    }
-    const result = this.conclude(plan, record, state, (endedAt ?? performance.now()) - started);
-    settlement?.settled(result);
-    return result;
   }
 
   /** Undoes a failed run's compensable steps and clears its journal before concluding. */
@@ -168,20 +193,15 @@ export class PipelineRunner {
     started: number,
     settlement: RunSettlement | undefined,
   ): Promise<PipelineResult<Ctx>> {
-    try {
-      const compensation =
-        record.failure !== undefined && state.done !== undefined
-          ? await this.compensateAll(plan, state.done, state)
-          : undefined;
-      // Cleared only once the compensations have run: a crash before then leaves it to a sweep.
-      if (state.journal !== undefined) await this.journal!.end(state.journal);
-      const result = this.conclude(plan, record, state, performance.now() - started, compensation);
-      settlement?.settled(result);
-      return result;
-    } catch (error) {
-      settlement?.failed();
-      throw error;
-    }
+    const compensation =
+      record.failure !== undefined && state.done !== undefined
+        ? await this.compensateAll(plan, state.done, state)
+        : undefined;
+    // Cleared only once the compensations have run: a crash before then leaves it to a sweep.
+    if (state.journal !== undefined) await this.journal!.end(state.journal);
+    const result = this.conclude(plan, record, state, performance.now() - started, compensation);
+    settlement?.settled(result);
+    return result;
   }
 
   /** Builds the result and tells observers the run ended. */
@@ -217,60 +237,27 @@ export class PipelineRunner {
     t0: number,
     interruptible: boolean,
   ): unknown {
-    const out = this.callStep(plan, step, context, state, op, t0);
-    const timeoutMs = step.definition.timeoutMs;
-    if (!isThenable(out) || (timeoutMs === undefined && !interruptible)) return out;
-    return (slotFor(step, state, op) ?? state.sequence).wait(out, timeoutMs);
-  }
-
-  /** `startStep` without the wait: what the step returned, a promise left as it is. */
-  callStep(
-    plan: PipelinePlan,
-    step: PlanStep,
-    context: object,
-    state: RunState,
-    op: OperationState | undefined,
-    t0: number,
-  ): unknown {
     const definition = step.definition;
     const timeoutMs = definition.timeoutMs;
     const slot = slotFor(step, state, op);
     if (timeoutMs !== undefined) slot!.begin(timeoutMs, t0);
-    if (definition.retry !== undefined) return this.retrying(plan, step, context, slot!);
-    const handle = new OperationRunHandle(
-      plan.definition.name,
-      definition.name,
-      state,
-      timeoutMs !== undefined ? slot : undefined,
-      1,
-    );
-    return state.trace === undefined
-      ? step.fn.call(plan.instance, context, handle)
-      : this.traced(plan, step, context, slot!, handle);
-  }
-
-  /** Calls a plain step of a run nothing can interrupt: no budget, slot or span to set up. */
-  callBare(plan: PipelinePlan, step: PlanStep, context: object, state: RunState): unknown {
-    return step.fn.call(plan.instance, context, this.handle(plan, step, state));
-  }
-
-  /** The state a sequence's wait on `step` is interrupted through. */
-  slotOf(step: PlanStep, state: RunState): OperationState {
-    return slotFor(step, state, undefined) ?? state.sequence;
-  }
-
-  /** Books a plain step that succeeded in time (the common case, kept out of settleStep). */
-  succeeded(
-    plan: PipelinePlan,
-    step: PlanStep,
-    record: RunRecord<object>,
-    state: RunState,
-    index: number,
-    took: number,
-    t0: number,
-  ): void {
-    record.measure(step, index, took, 1);
-    if (this.observers.active) this.ended(plan, step, 'success', state, took, t0);
+    let out: unknown;
+    if (definition.retry !== undefined) out = this.retrying(plan, step, context, slot!);
+    else {
+      const handle = new OperationRunHandle(
+        plan.definition.name,
+        definition.name,
+        state,
+        timeoutMs !== undefined ? slot : undefined,
+        1,
+      );
+      out =
+        state.trace === undefined
+          ? step.fn.call(plan.instance, context, handle)
+          : this.traced(plan, step, context, slot!, handle);
+    }
+    if (!isThenable(out) || (timeoutMs === undefined && !interruptible)) return out;
+    return (slot ?? state.sequence).wait(out, timeoutMs);
   }
 
   /** Calls one try inside its own scope (its span), which `slot` keeps until the try ends. */
