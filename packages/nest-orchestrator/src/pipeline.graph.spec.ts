@@ -306,6 +306,29 @@ describe('operations side by side (after)', () => {
     await app.close();
   });
 
+  it("reports the run's wall time as its duration, with no deadline or signal as well", async () => {
+    @Pipeline('wall-time')
+    class WallTime {
+      @Operation()
+      async first() {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+
+      @Operation({ after: [] })
+      async second() {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    }
+    const app = await createPipelineTestingModule(WallTime);
+    const result = await app.run({});
+    // Side by side: as long as the longer one, not their sum, and not nothing.
+    expect(result.duration).toBeGreaterThanOrEqual(
+      Math.max(result.metrics.first, result.metrics.second) - 0.5,
+    );
+    expect(result.duration).toBeLessThan(result.metrics.first + result.metrics.second);
+    await app.close();
+  });
+
   it('lists every operation with its resolved after', async () => {
     const { app } = await fan();
     const [definition] = app.module.get(PipelineRegistry).list();

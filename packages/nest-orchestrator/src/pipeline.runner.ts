@@ -106,6 +106,7 @@ export class PipelineRunner {
       let clock = interruptible ? performance.now() : started;
       if (!plan.sequential) {
         await runGraph(this, plan, record as RunRecord<object>, state, interruptible);
+        clock = performance.now();
       } else {
         const steps = plan.steps;
         // An index, not for-of: an iterator living across an await is one more object per run.
@@ -166,7 +167,7 @@ export class PipelineRunner {
         (record.failure !== undefined && state.done !== undefined) ||
         state.journal !== undefined
       ) {
-        // Awaited here so that a failure in it reaches the catch below (a rare path: the await costs nothing on the common one).
+        // Awaited, so that a failure in it reaches the catch below (a rare path).
         return await this.compensateAndConclude(plan, record, state, started, settlement);
       }
       // Without a deadline or a signal nothing happened since the last clock read.
