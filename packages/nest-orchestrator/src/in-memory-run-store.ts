@@ -137,10 +137,10 @@ export class InMemoryRunStore implements RunStore {
     holder: string,
     leaseMs: number,
   ): StoredClaim | RefusedClaim {
-    const entries = prefix === '' ? this.entries : this.keyed;
+    const entries = this.mapOf(prefix);
     const entry = entries.get(key);
     // The clock is read only when something needs it: a fresh key with an endless hold does not.
-    let now = NaN;
+    let now: number | undefined;
     if (entry !== undefined) {
       now = this.now();
       if (entry.expiresAt > now) {
@@ -153,8 +153,7 @@ export class InMemoryRunStore implements RunStore {
       this.remove(entry);
       entries.delete(key);
     }
-    if (leaseMs !== Infinity && now !== now) now = this.now();
-    const expiresAt = leaseMs === Infinity ? leaseMs : now + leaseMs;
+    const expiresAt = leaseMs === Infinity ? leaseMs : (now ?? this.now()) + leaseMs;
     const claim = new StoredClaim(prefix, key, fingerprint, holder, expiresAt);
     entries.set(key, claim);
     if (this.size >= this.sweepAt) this.sweep(this.now());
@@ -257,7 +256,12 @@ export class InMemoryRunStore implements RunStore {
   /** Takes `entry` out of the store: marked, and deleted from its Map. */
   private evict(entry: StoredClaim): void {
     this.remove(entry);
-    (entry.prefix === '' ? this.entries : this.keyed).delete(entry.key);
+    this.mapOf(entry.prefix).delete(entry.key);
+  }
+
+  /** The Map of keys filed under `prefix`: idempotency keys apart, every other key together. */
+  private mapOf(prefix: string): Map<string, StoredClaim> {
+    return prefix === '' ? this.entries : this.keyed;
   }
 
   /**
