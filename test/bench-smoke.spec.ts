@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { MIXES, SIZES, VARIANTS } from '../bench/micro/cases.js';
 import { formatReport, type MicroReport } from '../bench/micro/report.js';
 import { QUICK, runMicro, writeJson } from '../bench/micro/run.js';
+import { timingOrder } from '../bench/micro/order.js';
 import { formatHttpReport } from '../bench/http/report.js';
 import { HTTP_QUICK, PAIRS, runHttp, writeHttpJson, type HttpReport } from '../bench/http/run.js';
 import { formatStoreReport, type StoreReport } from '../bench/store/report.js';
@@ -83,6 +84,17 @@ describe('micro benchmark (smoke, tiny counts)', () => {
       expect(Number.isFinite(row.ratio)).toBe(true);
       expect(typeof row.heapBytesPerRun).toBe('number');
     }
+  });
+
+  it('times every row once, right after the row it is compared with', () => {
+    const order = timingOrder(report.rows).map((row) => row.id);
+    expect([...order].sort()).toEqual(report.rows.map((row) => row.id).sort());
+    const next = (id: string) => order[order.indexOf(id) + 1];
+    // Far from their floors in the report, next to them when timed.
+    expect(next('mixed-3/runner')).toBe('mixed-3/keyed');
+    expect(next('async-1/runner')).toBe('async-1/keyed');
+    expect(next('sync-10/runner')).toBe('sync-10/tracing-no-sdk');
+    expect(next('fan-out-4/floor')).toBe('fan-out-4/side-by-side');
   });
 
   it('runs the peer engines beside the runner, as information kept out of the runner series', () => {

@@ -3,6 +3,7 @@
 // optionally a probe that reads the server's CPU time (the server must then run in a process of
 // its own, or the probe would count autocannon's work too).
 import autocannon from 'autocannon';
+import { performance } from 'node:perf_hooks';
 import { median } from '../micro/measure.js';
 
 export interface Side {
@@ -16,7 +17,10 @@ export interface Side {
 export interface AbOptions {
   /** Pairs of runs (A then B, reversed every other pair). */
   readonly rounds: number;
-  /** Seconds per run, a whole number (autocannon samples once a second). */
+  /**
+   * Seconds per run; fractions allowed. Short runs alternate A and B every fraction of a second,
+   * so a slow phase of a shared machine (they last seconds) falls on both sides of a round.
+   */
   readonly durationSec: number;
   readonly connections: number;
   /** Seconds of unrecorded load on each side first, so both are warm (0: none). */
@@ -26,7 +30,7 @@ export interface AbOptions {
 }
 
 export interface RunFigures {
-  /** autocannon's requests/s (mean of its per-second samples). */
+  /** Responses over the run's wall time (autocannon's own figure samples whole seconds only). */
   readonly requestsPerSec: number;
   /** From every response's own time (ms, sub-millisecond; autocannon's histogram is whole ms). */
   readonly p50Ms: number;
@@ -79,6 +83,7 @@ async function load(
   const cpuBefore = cpuProbe === undefined ? NaN : await cpuProbe();
   let times = new Float64Array(1 << 14);
   let count = 0;
+  const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -100,10 +105,11 @@ async function load(
       times[count++] = responseTime;
     });
   });
+  const elapsedSec = (performance.now() - started) / 1000;
   const cpuAfter = cpuProbe === undefined ? NaN : await cpuProbe();
   const sorted = times.subarray(0, count).sort();
   return {
-    requestsPerSec: result.requests.average,
+    requestsPerSec: count / elapsedSec,
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     requests: count,

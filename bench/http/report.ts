@@ -64,7 +64,7 @@ export function formatHttpReport(report: HttpReport): string {
   for (const pair of report.pairs) lines.push(`  ${pair.id.padEnd(9)} ${pair.description}`);
   lines.push(
     '',
-    "req/s: autocannon's mean per-second count; p50/p99: from each response's own time; CPU µs/req:",
+    "req/s: responses over the run's wall time; p50/p99: from each response's own time; CPU µs/req:",
     "the server process's CPU time over the responses of a run. Ratio and CPU delta are medians of",
     'per-round comparisons. The machine is shared: compare rows of one run, not across runs.',
     '',

@@ -85,13 +85,15 @@ export interface HttpOptions {
 }
 
 /**
- * ~2 minutes: per pair 2 × 2 s warm-up + 8 rounds × 2 sides × 2 s, three pairs, plus the boot.
- * Many short rounds rather than a few long ones: on a shared 2-core machine a single round's
- * ratio swings by ±10 %, and the median of 8 alternated rounds settles where 4 do not.
+ * ~2 minutes: per pair 2 × 2 s warm-up + 40 rounds × 2 sides × 0.4 s, three pairs, plus the boot.
+ * Many short rounds rather than a few long ones: this shared 2-core machine runs in fast and slow
+ * phases a few seconds long, and with 2 s runs one side of a round often fell in each (the route
+ * against itself read −12 to −1 µs of CPU per request over three runs of 8 rounds). With 0.4 s
+ * runs both sides of a round share a phase, and the median of 40 rounds settles.
  */
 export const HTTP_FULL: Omit<HttpOptions, 'mode' | 'server'> = {
-  rounds: 8,
-  durationSec: 2,
+  rounds: 40,
+  durationSec: 0.4,
   warmupSec: 2,
   connections: 10,
 };

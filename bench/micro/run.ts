@@ -32,6 +32,7 @@ import {
   type MicroReport,
 } from './report.js';
 import { writeReportJson } from '../results-file.js';
+import { timingOrder } from './order.js';
 
 export interface MicroOptions {
   readonly mode: 'full' | 'quick';
@@ -116,7 +117,7 @@ export async function runMicro(options: MicroOptions): Promise<MicroReport> {
     log(`${live.length} cases checked; timing ${options.timing.rounds} rounds (+1 warm-up)`);
 
     const started = Date.now();
-    const timings = await timeRounds(live, options.timing, (round, of) =>
+    const timings = await timeRounds(timingOrder(live), options.timing, (round, of) =>
       log(round === 0 ? 'warm-up round' : `round ${round}/${of}`),
     );
     log(`timing took ${((Date.now() - started) / 1000).toFixed(1)} s; measuring heap per run`);
