@@ -155,6 +155,34 @@ describe('operations side by side (after)', () => {
     await app.close();
   });
 
+  it('starts ready operations in declaration order, not in the order they became ready', async () => {
+    // `late` waits for nothing but is declared after `next`, which waits for `first`: when
+    // `first` ends, both are ready, and `next` (declared earlier) starts first.
+    @Pipeline({ name: 'declared-order' })
+    class DeclaredOrder {
+      readonly started: string[] = [];
+
+      @Operation({ after: [] })
+      first() {
+        this.started.push('first');
+      }
+
+      @Operation({ after: ['first'] })
+      next() {
+        this.started.push('next');
+      }
+
+      @Operation({ after: [] })
+      late() {
+        this.started.push('late');
+      }
+    }
+    const app = await createPipelineTestingModule<DeclaredOrder, object>(DeclaredOrder);
+    expect((await app.run({})).success).toBe(true);
+    expect(app.module.get(DeclaredOrder).started).toEqual(['first', 'next', 'late']);
+    await app.close();
+  });
+
   it('merges each partial as it lands: an operation sees everything it comes after', async () => {
     const { app, trace } = await fan();
     for (const name of ['a', 'b', 'c', 'd']) trace.gate(name).open();

@@ -140,8 +140,7 @@ export class PipelineRunner {
           clock = performance.now();
           // The common case, kept out of settleStep: a plain operation that succeeded in time.
           if (!failed && step.plain && bare && clock < state.deadlineAt && !state.stopped) {
-            record.measure(step, i, clock - t0, 1);
-            if (this.observers.active) this.ended(plan, step, 'success', state, clock - t0, t0);
+            this.succeeded(plan, step, record, state, t0, clock);
             continue;
           }
           const outcome = this.settleStep(
@@ -292,6 +291,22 @@ export class PipelineRunner {
       throw new TypeError(messages.invalidReturn(step.label, out === null ? 'null' : typeof out));
     }
     Object.assign(context, out);
+  }
+
+  /**
+   * Records a step that needed no state of its own (no budget, retries, span or interruptible
+   * wait) and succeeded: all `settleStep` would do for it, without its checks.
+   */
+  succeeded(
+    plan: PipelinePlan,
+    step: PlanStep,
+    record: RunRecord<object>,
+    state: RunState,
+    t0: number,
+    t1: number,
+  ): void {
+    record.measure(step, step.definition.order, t1 - t0, 1);
+    if (this.observers.active) this.ended(plan, step, 'success', state, t1 - t0, t0);
   }
 
   /**
