@@ -85,7 +85,7 @@ export interface HttpOptions {
 }
 
 /**
- * ~2 minutes: per pair 2 × 2 s warm-up + 40 rounds × 2 sides × 0.4 s, three pairs, plus the boot.
+ * ~4.5 minutes: per pair 2 × 2 s warm-up + 40 rounds × 2 sides × 0.4 s, three pairs, plus the boot.
  * Many short rounds rather than a few long ones: this shared 2-core machine runs in fast and slow
  * phases a few seconds long, and with 2 s runs one side of a round often fell in each (the route
  * against itself read −12 to −1 µs of CPU per request over three runs of 8 rounds). With 0.4 s
