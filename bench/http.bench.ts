@@ -6,7 +6,7 @@
 //                        also BENCH_QUICK=1
 //   --json               also write bench/results/http-<mode>-<date>.json (and -latest.json)
 //   --rounds=N           measured A/B rounds per pair (default 40)
-//   --duration=S         seconds per side per round, fractions allowed (default 0.4)
+//   --duration=S         seconds per side per round, fractions allowed (default 1)
 //   --warmup=S           unrecorded seconds per side before a pair (default 2)
 //   --connections=N      autocannon connections (default 10)
 //   --pairs=cpu,db       only these pairs (cpu, db, db-reply; same: a route against itself)

@@ -92,6 +92,9 @@ async function load(
         body: side.body,
         headers: { 'content-type': 'application/json', ...side.headers },
         duration: durationSec,
+        // autocannon acts on `duration` only at its next sample, once a second by default, and its
+        // clients keep sending until then: without this a 0.4 s run lasted a whole second.
+        sampleInt: durationSec * 1000,
         connections,
       },
       (error: unknown, done: autocannon.Result) => (error ? reject(error) : resolve(done)),

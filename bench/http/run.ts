@@ -85,15 +85,16 @@ export interface HttpOptions {
 }
 
 /**
- * ~4.5 minutes: per pair 2 × 2 s warm-up + 40 rounds × 2 sides × 0.4 s, three pairs, plus the boot.
+ * ~4.5 minutes: per pair 2 × 2 s warm-up + 40 rounds × 2 sides × 1 s, three pairs, plus the boot.
  * Many short rounds rather than a few long ones: this shared 2-core machine runs in fast and slow
  * phases a few seconds long, and with 2 s runs one side of a round often fell in each (the route
- * against itself read −12 to −1 µs of CPU per request over three runs of 8 rounds). With 0.4 s
- * runs both sides of a round share a phase, and the median of 40 rounds settles.
+ * against itself read −12 to −1 µs of CPU per request over three runs of 8 rounds). With 1 s runs
+ * both sides of a round mostly share a phase, and the median of 40 rounds settles (−0.4 and
+ * −0.5 µs). 0.4 s runs read +1.1 µs once: shorter is not better, connecting costs more.
  */
 export const HTTP_FULL: Omit<HttpOptions, 'mode' | 'server'> = {
   rounds: 40,
-  durationSec: 0.4,
+  durationSec: 1,
   warmupSec: 2,
   connections: 10,
 };
