@@ -86,7 +86,7 @@ describe('micro benchmark (smoke, tiny counts)', () => {
     }
   });
 
-  it('times every row once, right after the row it is compared with', () => {
+  it('times every row once, near the row it is compared with', () => {
     const order = timingOrder(report.rows).map((row) => row.id);
     expect([...order].sort()).toEqual(report.rows.map((row) => row.id).sort());
     const next = (id: string) => order[order.indexOf(id) + 1];
