@@ -19,13 +19,13 @@ export function wholeFlag(name: string, min: number): number | undefined {
   return parsed;
 }
 
-/** A number flag above 0 (fractions allowed); a clear error for anything else. */
-export function positiveFlag(name: string): number | undefined {
+/** A number flag of at least `min`, fractions allowed; a clear error for anything else. */
+export function numberFlag(name: string, min: number): number | undefined {
   const value = flag(name);
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (value === true || !Number.isFinite(parsed) || parsed <= 0) {
-    throw new Error(`--${name} needs a number > 0`);
+  if (value === true || !Number.isFinite(parsed) || parsed < min) {
+    throw new Error(`--${name} needs a number ≥ ${min}`);
   }
   return parsed;
 }

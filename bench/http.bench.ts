@@ -6,7 +6,7 @@
 //                        also BENCH_QUICK=1
 //   --json               also write bench/results/http-<mode>-<date>.json (and -latest.json)
 //   --rounds=N           measured A/B rounds per pair (default 40)
-//   --duration=S         seconds per side per round, fractions allowed (default 1)
+//   --duration=S         seconds per side per round, fractions from 0.1 (default 1)
 //   --warmup=S           unrecorded seconds per side before a pair (default 2)
 //   --connections=N      autocannon connections (default 10)
 //   --pairs=cpu,db       only these pairs (cpu, db, db-reply; same: a route against itself)
@@ -18,7 +18,7 @@
 // (bench/http/bench-routes.module.ts) on 127.0.0.1, an in-memory PGlite database, NODE_ENV=
 // production. This process then loads each pair of routes with autocannon, alternating A/B,
 // and reads the server's CPU time around every run over IPC.
-import { flag, positiveFlag, wholeFlag } from './flags.js';
+import { flag, numberFlag, wholeFlag } from './flags.js';
 import { formatHttpReport } from './http/report.js';
 import { HTTP_FULL, HTTP_QUICK, runHttp, writeHttpJson, type HttpOptions } from './http/run.js';
 
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     mode: quick ? 'quick' : 'full',
     server: 'child',
     rounds: wholeFlag('rounds', 1) ?? base.rounds,
-    durationSec: positiveFlag('duration') ?? base.durationSec,
+    durationSec: numberFlag('duration', 0.1) ?? base.durationSec,
     warmupSec: wholeFlag('warmup', 0) ?? base.warmupSec,
     connections: wholeFlag('connections', 1) ?? base.connections,
     pairs: typeof pairs === 'string' ? pairs.split(',') : undefined,

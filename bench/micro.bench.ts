@@ -13,22 +13,12 @@
 //   --steady=A,B       cases A and B in alternating 1 s windows (--pairs=N, default 5) timed by
 //                      CPU with GC included, e.g. --steady=mixed-3/runner,mixed-3/keyed
 import 'reflect-metadata';
-import { flag, wholeFlag } from './flags.js';
+import { flag, numberFlag, wholeFlag } from './flags.js';
 import { buildCases } from './micro/cases.js';
 import { loadPrometheusHook } from './micro/prometheus.hook.js';
 import { formatReport } from './micro/report.js';
 import { FULL, QUICK, runMicro, writeJson, type MicroOptions } from './micro/run.js';
 import { formatSteady, steadyState } from './micro/steady-state.js';
-
-function numberFlag(name: string): number | undefined {
-  const value = flag(name);
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (value === true || !Number.isFinite(parsed) || parsed < 0) {
-    throw new Error(`--${name} needs a number`);
-  }
-  return parsed;
-}
 
 const log = (line: string) => process.stderr.write(`[bench:micro] ${line}\n`);
 
@@ -70,7 +60,7 @@ async function steady(ids: string, pairs: number): Promise<void> {
 
 async function main(): Promise<void> {
   const profileId = flag('profile');
-  if (typeof profileId === 'string') return profile(profileId, numberFlag('seconds') ?? 5);
+  if (typeof profileId === 'string') return profile(profileId, numberFlag('seconds', 0) ?? 5);
   const steadyIds = flag('steady');
   if (typeof steadyIds === 'string') return steady(steadyIds, wholeFlag('pairs', 1) ?? 5);
 
@@ -88,8 +78,8 @@ async function main(): Promise<void> {
   const options: MicroOptions = {
     ...base,
     mode: quick ? 'quick' : 'full',
-    timing: { ...base.timing, rounds: numberFlag('rounds') ?? base.timing.rounds },
-    leakRuns: numberFlag('leak-runs') ?? base.leakRuns,
+    timing: { ...base.timing, rounds: numberFlag('rounds', 0) ?? base.timing.rounds },
+    leakRuns: numberFlag('leak-runs', 0) ?? base.leakRuns,
     filter: typeof filter === 'string' ? filter.split(',') : undefined,
     log,
   };

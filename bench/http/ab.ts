@@ -18,8 +18,8 @@ export interface AbOptions {
   /** Pairs of runs (A then B, reversed every other pair). */
   readonly rounds: number;
   /**
-   * Seconds per run; fractions allowed. Short runs alternate A and B every fraction of a second,
-   * so a slow phase of a shared machine (they last seconds) falls on both sides of a round.
+   * Seconds per run; fractions allowed. Short runs alternate A and B often, so a slow phase of a
+   * shared machine (they last seconds) falls on both sides of a round.
    */
   readonly durationSec: number;
   readonly connections: number;

@@ -7,10 +7,10 @@ export interface Paired {
 /**
  * The order cases are timed in: each soon after the row it is compared with (depth first, so a
  * row's later dependents follow its earlier ones' own), and a keyed row runs next to its runner
- * row rather than ~40 cases (~2 s) later. This machine
- * swings between a fast and a slow phase every few seconds (rounds read ~400 or ~700 ns for the
- * same row), and a difference taken across a phase change measures the phase, not the case.
- * Cases whose compared row is not timed keep their place.
+ * row rather than ~40 cases (~2 s) later. This machine swings between a fast and a slow phase
+ * every few seconds (rounds read ~400 or ~700 ns for the same row), and a difference taken across
+ * a phase change measures the phase, not the case. Cases whose compared row is not timed keep
+ * their place.
  */
 export function timingOrder<T extends Paired>(cases: readonly T[]): T[] {
   const ids = new Set(cases.map((c) => c.id));
