@@ -65,4 +65,28 @@ describe('DeadlineLanes', () => {
     expect(lane.timer?.hasRef()).toBe(true);
     clearTimeout(lane.timer);
   });
+
+  it('times out in start order when operations end out of order, holding none it has passed', async () => {
+    const lanes = new DeadlineLanes();
+    const log: string[] = [];
+    const ops = Array.from({ length: 100 }, (_, i) => operation(40, log, `op${i}`));
+    const lane = lanes.watch(ops[0], 40);
+    for (const op of ops.slice(1)) lanes.watch(op, 40);
+    // Every even one ends, from the back first, then the first 60 of the odd ones.
+    for (let i = 98; i >= 0; i -= 2) {
+      ops[i].end();
+      lanes.unwatch(lane);
+    }
+    for (let i = 1; i < 60; i += 2) {
+      ops[i].end();
+      lanes.unwatch(lane);
+    }
+    // The oldest still running is op61: nothing that started before it is kept reachable.
+    for (const ended of ops.slice(0, 61)) expect(lane.waiting).not.toContain(ended);
+
+    const expected = ops.filter((op) => op.current === 0).map((_, i) => `op${61 + 2 * i}`);
+    await until(log, expected.length);
+    expect(log).toEqual(expected);
+    expect(lane.waiting.every((slot) => slot === undefined)).toBe(true);
+  });
 });
