@@ -116,7 +116,7 @@ export function buildPlan(
 
   const methodByName = new Map<string, string>();
   const operations: OperationDefinition[] = [];
-  const steps: Omit<PlanStep, 'dependents' | 'plain'>[] = [];
+  const parts: Omit<PlanStep, 'dependents' | 'plain'>[] = [];
   const names = found.map(({ method, metadata }) => metadata.name ?? method);
   for (const [index, { method, fn, metadata }] of found.entries()) {
     const name = metadata.name ?? method;
@@ -155,16 +155,23 @@ export function buildPlan(
             ),
     });
     operations.push(definition);
-    steps.push({ definition, fn, label, compensation, after: after.map((n) => names.indexOf(n)) });
+    parts.push({ definition, fn, label, compensation, after: after.map((n) => names.indexOf(n)) });
   }
 
-  const planSteps: PlanStep[] = steps.map((step, i) => ({
-    ...step,
-    dependents: steps.flatMap((other, j) => (other.after.includes(i) ? [j] : [])),
+  // Every step written by one literal with every field, not a spread of a partial one: spread
+  // copies came out with maps of their own, and the runner's loads of `step.fn`, `step.plain`
+  // and the like went megamorphic once a few pipelines had run (a V8 IC log showed it).
+  const planSteps: PlanStep[] = parts.map(({ definition, fn, label, compensation, after }, i) => ({
+    definition,
+    fn,
+    label,
+    compensation,
+    after,
+    dependents: parts.flatMap((other, j) => (other.after.includes(i) ? [j] : [])),
     plain:
-      step.definition.timeoutMs === undefined &&
-      step.definition.retry === undefined &&
-      step.compensation === undefined,
+      definition.timeoutMs === undefined &&
+      definition.retry === undefined &&
+      compensation === undefined,
   }));
   const sequential = planSteps.every((step, i) =>
     i === 0 ? step.after.length === 0 : step.after.length === 1 && step.after[0] === i - 1,
