@@ -12,6 +12,8 @@
 //   --pairs=cpu,db       only these pairs (cpu, db, db-reply; same: a route against itself)
 //   --cpu-prof-dir=DIR   run the server under `node --cpu-prof`; its profile lands in DIR
 //                        (summarise with dist-bench/bench/profile-summary.js)
+//   --perf=FILE          sample the server with Linux `perf` into FILE and print, per pair, where
+//                        B's extra µs per request go (bench/http/perf-windows.ts)
 //
 // What it does: forks dist-bench/bench/http/server-child.js, which boots the starter once (its
 // AppModule, createFastifyAdapter, configureApp: what createApp builds) plus BenchRoutesModule
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
   const base = quick ? HTTP_QUICK : HTTP_FULL;
   const pairs = flag('pairs');
   const cpuProfDir = flag('cpu-prof-dir');
+  const perfFile = flag('perf');
   const options: HttpOptions = {
     mode: quick ? 'quick' : 'full',
     server: 'child',
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
     connections: wholeFlag('connections', 1) ?? base.connections,
     pairs: typeof pairs === 'string' ? pairs.split(',') : undefined,
     cpuProfDir: typeof cpuProfDir === 'string' ? cpuProfDir : undefined,
+    perfFile: typeof perfFile === 'string' ? perfFile : undefined,
     log,
   };
   const started = Date.now();

@@ -5,6 +5,7 @@
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import { median } from '../micro/measure.js';
+import { monotonicSeconds, type PerfWindow } from './perf-windows.js';
 
 export interface Side {
   readonly name: string;
@@ -37,6 +38,9 @@ export interface RunFigures {
   readonly p99Ms: number;
   /** Responses received in the run. */
   readonly requests: number;
+  /** When the load ran, in seconds on the monotonic clock (for `--perf`). */
+  readonly from: number;
+  readonly to: number;
   /** Server CPU time per response (µs); NaN without a probe. */
   readonly cpuUsPerRequest: number;
   readonly errors: number;
@@ -84,6 +88,7 @@ async function load(
   let times = new Float64Array(1 << 14);
   let count = 0;
   const started = performance.now();
+  const from = monotonicSeconds();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -108,6 +113,7 @@ async function load(
       times[count++] = responseTime;
     });
   });
+  const to = monotonicSeconds();
   const elapsedSec = (performance.now() - started) / 1000;
   const cpuAfter = cpuProbe === undefined ? NaN : await cpuProbe();
   const sorted = times.subarray(0, count).sort();
@@ -116,6 +122,8 @@ async function load(
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     requests: count,
+    from,
+    to,
     cpuUsPerRequest: count === 0 ? NaN : (cpuAfter - cpuBefore) / count,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
@@ -168,4 +176,10 @@ export async function runAb(
     ),
     cpuRatio: median(runs.a.map((r, i) => runs.b[i].cpuUsPerRequest / r.cpuUsPerRequest)),
   };
+}
+
+/** Each measured run of a pair as a `--perf` window. */
+export function perfWindows(result: AbResult): PerfWindow[] {
+  const of = (side: 'a' | 'b') => result[side].runs.map((run, round) => ({ side, round, ...run }));
+  return [...of('a'), ...of('b')];
 }

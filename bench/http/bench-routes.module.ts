@@ -169,6 +169,15 @@ export class BenchController {
     return { success: true, data: this.work.quote(item, unitPriceCents) };
   }
 
+  /**
+   * The same handler under another path (a route of its own in Fastify and Nest): what the
+   * method reads for two routes that do the same work (`--pairs=twin`).
+   */
+  @Get('cpu/hand-written-twin')
+  cpuHandWrittenTwin(@Query('sku') sku: string, @Query('quantity') quantity: string) {
+    return this.cpuHandWritten(sku, quantity);
+  }
+
   @Get('cpu/pipeline')
   async cpuPipeline(@Query('sku') sku: string, @Query('quantity') quantity: string) {
     const result = await this.orchestrator.run(BenchQuotePipeline, { sku, quantity });

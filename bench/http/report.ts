@@ -1,5 +1,6 @@
 // The printed HTTP table.
 import type { SideResult } from './ab.js';
+import { formatPerfBreakdown } from './perf-windows.js';
 import type { HttpReport, PairResult } from './run.js';
 
 const int = (value: number) =>
@@ -70,5 +71,13 @@ export function formatHttpReport(report: HttpReport): string {
     '',
     `verdict: ${report.pass ? 'PASS' : 'FAIL'} (every pair with targets meets its req/s ratio, and the CPU ratio where it has one)`,
   );
+  for (const pair of report.pairs) {
+    if (pair.perf === undefined) continue;
+    lines.push(
+      '',
+      `perf, pair ${pair.id}:`,
+      formatPerfBreakdown(pair.perf, [pair.a.name, pair.b.name]),
+    );
+  }
   return lines.join('\n');
 }

@@ -5,7 +5,8 @@ import { loadAverage, machine } from '../machine.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../micro/run.js';
-import { runAb, type AbResult } from './ab.js';
+import { perfWindows, runAb, type AbResult } from './ab.js';
+import { perfBreakdown, readPerf, recordPerf, type PerfBreakdown } from './perf-windows.js';
 import { BENCH_QUERY } from './constants.js';
 import type { ChildMessage, ParentMessage } from './server-child.js';
 import { writeReportJson } from '../results-file.js';
@@ -64,6 +65,15 @@ export const PAIRS: readonly PairSpec[] = [
     onRequest: true,
     sides: ['hand-written (A)', 'hand-written (B)'],
   },
+  {
+    id: 'twin',
+    description:
+      'the no-I/O hand-written route against a second route calling the same handler: what two distinct routes read (--pairs=twin)',
+    a: '/bench/cpu/hand-written',
+    b: '/bench/cpu/hand-written-twin',
+    onRequest: true,
+    sides: ['hand-written', 'hand-written twin'],
+  },
 ];
 
 export interface HttpOptions {
@@ -81,6 +91,8 @@ export interface HttpOptions {
   readonly server: 'child' | 'in-process';
   /** Child only: run the server under `--cpu-prof`, profiles written here when it exits. */
   readonly cpuProfDir?: string;
+  /** Child only: sample the server with Linux `perf` into this file (perf-windows.ts). */
+  readonly perfFile?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -117,6 +129,8 @@ export interface PairResult extends AbResult {
   readonly invalid?: string;
   /** Every target of the pair met; undefined where none applies. */
   readonly pass?: boolean;
+  /** With `perfFile`: B's extra per request, by category and symbol. */
+  readonly perf?: PerfBreakdown;
 }
 
 export interface HttpReport {
@@ -135,6 +149,8 @@ function meets(ab: AbResult, targets: PairTargets): boolean {
 
 interface RunningServer {
   readonly baseUrl: string;
+  /** The server's own process, when it runs in one. */
+  readonly pid?: number;
   readonly cpuProbe?: () => Promise<number>;
   close(): Promise<void>;
 }
@@ -142,11 +158,21 @@ interface RunningServer {
 const CHILD_BOOT_TIMEOUT_MS = 120_000;
 const CHILD_CLOSE_TIMEOUT_MS = 15_000;
 
-async function startChild(cpuProfDir: string | undefined): Promise<RunningServer> {
+/** Node flags for the server process: a CPU profile, or JIT frame names for `perf`. */
+function childFlags(options: HttpOptions): string[] {
+  const flags: string[] = [];
+  if (options.cpuProfDir !== undefined) {
+    flags.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
+  }
+  if (options.perfFile !== undefined) flags.push('--perf-basic-prof-only-functions');
+  return flags;
+}
+
+async function startChild(execArgv: string[]): Promise<RunningServer> {
   const entry = fileURLToPath(new URL('./server-child.js', import.meta.url));
   const child: ChildProcess = fork(entry, [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`],
+    execArgv,
   });
   const pending = new Map<number, (micros: number) => void>();
   let nextId = 0;
@@ -178,6 +204,7 @@ async function startChild(cpuProfDir: string | undefined): Promise<RunningServer
   const send = (message: ParentMessage) => child.send(message);
   return {
     baseUrl,
+    pid: child.pid,
     cpuProbe: () =>
       new Promise<number>((resolve) => {
         const id = nextId++;
@@ -233,11 +260,16 @@ export async function runHttp(options: HttpOptions): Promise<HttpReport> {
   const loadBefore = loadAverage();
   const bootStarted = Date.now();
   const server =
-    options.server === 'child' ? await startChild(options.cpuProfDir) : await startInProcess();
+    options.server === 'child' ? await startChild(childFlags(options)) : await startInProcess();
   log(
     `starter listening on ${server.baseUrl} (${options.server}) after ${Date.now() - bootStarted} ms`,
   );
   const results: PairResult[] = [];
+  const { perfFile } = options;
+  const perf =
+    perfFile === undefined || server.pid === undefined
+      ? undefined
+      : recordPerf(server.pid, perfFile);
   try {
     for (const pair of pairs) await checkPair(server.baseUrl, pair);
     for (const pair of pairs) {
@@ -272,7 +304,15 @@ export async function runHttp(options: HttpOptions): Promise<HttpReport> {
       });
     }
   } finally {
+    await perf?.stop();
     await server.close();
+  }
+  if (perf !== undefined) {
+    log(`reading ${perfFile}`);
+    const samples = await readPerf(perfFile!);
+    for (const [index, result] of results.entries()) {
+      results[index] = { ...result, perf: perfBreakdown(samples, perfWindows(result)) };
+    }
   }
 
   return {
