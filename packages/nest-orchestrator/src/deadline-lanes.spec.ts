@@ -72,7 +72,7 @@ describe('DeadlineLanes', () => {
     const ops = Array.from({ length: 100 }, (_, i) => operation(40, log, `op${i}`));
     const lane = lanes.watch(ops[0], 40);
     for (const op of ops.slice(1)) lanes.watch(op, 40);
-    // Every even one ends, from the back first, then the first 60 of the odd ones.
+    // Every even one ends, from the back first, then the odd ones below 60.
     for (let i = 98; i >= 0; i -= 2) {
       ops[i].end();
       lanes.unwatch(lane);
@@ -88,5 +88,79 @@ describe('DeadlineLanes', () => {
     await until(log, expected.length);
     expect(log).toEqual(expected);
     expect(lane.waiting.every((slot) => slot === undefined)).toBe(true);
+  });
+
+  it('keeps budgets of different lengths in lanes of their own', async () => {
+    const lanes = new DeadlineLanes();
+    const log: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      lanes.watch(operation(20, log, `short${i}`), 20);
+      lanes.watch(operation(60_000, log, `long${i}`), 60_000);
+    }
+    await until(log, 4);
+    await sleep(30);
+    expect(log).toEqual(['short0', 'short1', 'short2', 'short3']);
+    const long = lanes.watch(operation(60_000, log, 'last'), 60_000);
+    expect(long.waiting.filter((op) => op !== undefined)).toHaveLength(5);
+    clearTimeout(long.timer);
+  });
+
+  it('gives back the slots of a burst once it is over', () => {
+    const lanes = new DeadlineLanes();
+    const burst = Array.from({ length: 3_000 }, (_, i) => operation(60_000, [], `op${i}`));
+    const lane = lanes.watch(burst[0], 60_000);
+    for (const op of burst.slice(1)) lanes.watch(op, 60_000);
+    expect(lane.waiting.length).toBeGreaterThanOrEqual(3_000);
+
+    // All but the last 100 end, oldest first: the queue moves to the front and shrinks.
+    for (const op of burst.slice(0, 2_900)) {
+      op.end();
+      lanes.unwatch(lane);
+    }
+    expect(lane.waiting.length).toBeLessThan(1_024);
+    expect(lane.waiting.filter((op) => op !== undefined)).toEqual(burst.slice(2_900));
+
+    for (const op of burst.slice(2_900)) {
+      op.end();
+      lanes.unwatch(lane);
+    }
+    expect(lane.waiting.length).toBeLessThan(1_024);
+    expect(lane.waiting.every((slot) => slot === undefined)).toBe(true);
+    clearTimeout(lane.timer);
+  });
+
+  it('copes with a timeout that ends its operation or starts another at once', async () => {
+    const lanes = new DeadlineLanes();
+    const log: string[] = [];
+    // What a caller could do in `timeOut`: end the operation there and then, or start the next.
+    const ending = operation(20, log, 'ending');
+    const selfEnding: Expiring = {
+      budgetEnd: ending.budgetEnd,
+      get current() {
+        return ending.current;
+      },
+      timeOut: () => {
+        log.push('ending');
+        ending.end();
+        lanes.unwatch(lane);
+      },
+    };
+    const starter: Expiring = {
+      budgetEnd: performance.now() + 20,
+      current: 0,
+      timeOut: () => {
+        log.push('starting');
+        lanes.watch(operation(20, log, 'started'), 20);
+      },
+    };
+    const lane = lanes.watch(selfEnding, 20);
+    lanes.watch(starter, 20);
+    await until(log, 3);
+    expect(log).toEqual(['ending', 'starting', 'started']);
+
+    // The lane still works afterwards.
+    lanes.watch(operation(20, log, 'next'), 20);
+    await until(log, 4);
+    expect(log[3]).toBe('next');
   });
 });

@@ -12,8 +12,8 @@ export interface Expiring {
 /**
  * Operations waiting under budgets of one length, in the order they started, and one timer. The
  * queue is `waiting[head..tail)`; slots are reused rather than the arrays emptied, because setting
- * an array's `length` goes through V8's runtime and the next push then regrows it (~7 % of a
- * budgeted run in a profile). A consumed slot is cleared so an ended run is not kept reachable.
+ * an array's `length` goes through V8's runtime and the next push then regrows it, on every
+ * budgeted operation. A consumed slot is cleared so an ended run is not kept reachable.
  */
 export class Lane {
   readonly waiting: (Expiring | undefined)[] = [];
@@ -93,17 +93,26 @@ function empty(lane: Lane): void {
   lane.tail = 0;
 }
 
-/** Moves the queue to the front once the consumed part is most of it (amortised O(1) per watch). */
+/**
+ * Moves the queue to the front once the consumed part is most of it (amortised O(1) per watch),
+ * and gives back the slots of a burst that is over while a few operations still run.
+ */
 function compact(lane: Lane): void {
   const { head, tail } = lane;
   if (head === tail) return empty(lane);
   if (head > 32 && head * 2 > tail) {
     const { waiting, generations } = lane;
+    const size = tail - head;
     waiting.copyWithin(0, head, tail);
     generations.copyWithin(0, head, tail);
-    waiting.fill(undefined, tail - head, tail);
+    if (waiting.length > KEPT_SLOTS && size * 4 < waiting.length) {
+      waiting.length = size;
+      generations.length = size;
+    } else {
+      waiting.fill(undefined, size, tail);
+    }
     lane.head = 0;
-    lane.tail = tail - head;
+    lane.tail = size;
   }
 }
 
@@ -113,18 +122,23 @@ function fire(lane: Lane): void {
   const { waiting, generations } = lane;
   let next = Infinity;
   while (lane.head < lane.tail) {
-    const op = waiting[lane.head]!;
-    if (op.current === generations[lane.head]) {
-      if (op.budgetEnd > now) {
-        next = op.budgetEnd;
-        break;
-      }
-      op.timeOut();
+    const at = lane.head;
+    const op = waiting[at]!;
+    const running = op.current === generations[at];
+    if (running && op.budgetEnd > now) {
+      next = op.budgetEnd;
+      break;
     }
-    waiting[lane.head++] = undefined;
+    // Consumed before `timeOut` runs: one that ends its operation at once (`unwatch`) or starts
+    // another (`watch`) then finds the queue as it stands, not a slot still being handled.
+    waiting[at] = undefined;
+    lane.head = at + 1;
+    if (running) op.timeOut();
   }
   compact(lane);
   if (next === Infinity) return;
+  // A watch made by a `timeOut` above armed a timer for its own, later, deadline.
+  if (lane.timer !== undefined) clearTimeout(lane.timer);
   lane.timer = setTimeout(fire, Math.max(1, Math.ceil(next - now)), lane);
   if (lane.live === 0) lane.timer.unref();
 }
