@@ -9,11 +9,12 @@
 //   --duration=S         seconds per side per round, fractions from 0.1 (default 1)
 //   --warmup=S           unrecorded seconds per side before a pair (default 2)
 //   --connections=N      autocannon connections (default 10)
-//   --pairs=cpu,db       only these pairs (cpu, db, db-reply; same: a route against itself)
+//   --pairs=cpu,db       only these pairs (cpu, db, db-reply; same: a route against itself;
+//                        twin: it against a second route calling it)
 //   --cpu-prof-dir=DIR   run the server under `node --cpu-prof`; its profile lands in DIR
 //                        (summarise with dist-bench/bench/profile-summary.js)
 //   --perf=FILE          sample the server with Linux `perf` into FILE and print, per pair, where
-//                        B's extra µs per request go (bench/http/perf-windows.ts)
+//                        B's extra µs per request go (bench/http/perf-sampler.ts, perf-breakdown.ts)
 //
 // What it does: forks dist-bench/bench/http/server-child.js, which boots the starter once (its
 // AppModule, createFastifyAdapter, configureApp: what createApp builds) plus BenchRoutesModule
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const pairs = flag('pairs');
   const cpuProfDir = flag('cpu-prof-dir');
   const perfFile = flag('perf');
+  if (perfFile === true) throw new Error('--perf needs a file: --perf=/tmp/server.perf');
   const options: HttpOptions = {
     mode: quick ? 'quick' : 'full',
     server: 'child',

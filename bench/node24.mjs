@@ -8,7 +8,7 @@ import { node24Bin } from '../test/package/lib/node24.mjs';
 
 const BENCHES = { micro: ['--expose-gc'], http: [] };
 const [bench, ...args] = process.argv.slice(2);
-if (!(bench in BENCHES)) {
+if (!Object.hasOwn(BENCHES, bench ?? '')) {
   process.stderr.write(`usage: node bench/node24.mjs micro|http [bench flags]\n`);
   process.exit(2);
 }

@@ -1,13 +1,15 @@
 // The HTTP bench's `--perf` analysis: `perf script` lines in, B's extra µs per request out. The
 // sampling itself needs Linux `perf` and is not run here; its text format is what these lines are.
+import { perfWindows, type AbResult, type RunFigures } from '../bench/http/ab.js';
 import {
   categoryOf,
-  formatPerfBreakdown,
   parsePerfScript,
   perfBreakdown,
+  type PerfRow,
   type PerfSample,
-  type PerfWindow,
-} from '../bench/http/perf-windows.js';
+} from '../bench/http/perf-breakdown.js';
+import { formatHttpReport } from '../bench/http/report.js';
+import type { HttpReport } from '../bench/http/run.js';
 
 const RUNNER = 'JS:*run file:///app/node_modules/nest-orchestrator/dist/pipeline.runner.js:57:14';
 const FASTIFY = 'JS:*routeHandler /app/node_modules/fastify/lib/route.js:465:25';
@@ -30,6 +32,37 @@ function samples(symbol: string, from: number, to: number, count: number): PerfS
   }));
 }
 
+/** A measured run as the A/B loop records it: what the analysis reads is `from`, `to`, `requests`. */
+function run(from: number, requests: number): RunFigures {
+  return {
+    from,
+    to: from + 1,
+    requests,
+    requestsPerSec: requests,
+    p50Ms: 1,
+    p99Ms: 2,
+    cpuUsPerRequest: NaN,
+    errors: 0,
+    non2xx: 0,
+  };
+}
+
+const side = (name: string, runs: RunFigures[]) => ({
+  name,
+  url: `http://127.0.0.1/${name}`,
+  requestsPerSec: 0,
+  p50Ms: 0,
+  p99Ms: 0,
+  cpuUsPerRequest: NaN,
+  errors: 0,
+  non2xx: 0,
+  runs,
+});
+
+/** µs rounded to 6 decimals: per-request costs come out of divisions. */
+const rounded = (row: PerfRow | undefined) =>
+  row && { a: +row.a.toFixed(6), b: +row.b.toFixed(6), bOverA: +row.bOverA.toFixed(6) };
+
 describe('HTTP bench --perf analysis', () => {
   it("reads each sample's time, symbol and binary from perf script's text", () => {
     const parsed = parsePerfScript(SCRIPT);
@@ -47,44 +80,53 @@ describe('HTTP bench --perf analysis', () => {
     ]);
   });
 
-  it("gives each sample to the run it fell in and compares B's cost per request with A's in the same round", () => {
-    // Round 0: A then B, 100 responses each; round 1: B then A, 200 each. Times in seconds.
-    const windows: PerfWindow[] = [
-      { side: 'a', round: 0, from: 0, to: 1, requests: 100 },
-      { side: 'b', round: 0, from: 1.2, to: 2.2, requests: 100 },
-      { side: 'b', round: 1, from: 2.4, to: 3.4, requests: 200 },
-      { side: 'a', round: 1, from: 3.6, to: 4.6, requests: 200 },
-    ];
+  it("gives each sample to the run it fell in and compares B's cost with A's of the same round", () => {
+    // Three rounds, A B / B A / A B, one second each with a gap between; the machine drifts, so
+    // the framework's cost per request changes from round to round, the same on both sides.
+    const a = [run(0, 100), run(3.4, 200), run(4.8, 100)];
+    const b = [run(1.2, 100), run(2.2, 200), run(6, 100)];
+    const ab = { a: side('hand-written', a), b: side('pipeline', b) } as unknown as AbResult;
     const all = [
-      // The framework costs 50 µs a request on both sides (at 1,000 samples a second).
+      // Framework: 50, 40 and 80 µs a request in rounds 0, 1 and 2 (at 1,000 samples a second).
       ...samples(FASTIFY, 0, 1, 5),
       ...samples(FASTIFY, 1.2, 2.2, 5),
-      ...samples(FASTIFY, 2.4, 3.4, 10),
-      ...samples(FASTIFY, 3.6, 4.6, 10),
-      // The runner, on B only: 20 µs a request in both rounds.
-      ...samples(RUNNER, 1.2, 2.2, 2),
-      ...samples(RUNNER, 2.4, 3.4, 4),
+      ...samples(FASTIFY, 2.2, 3.2, 8),
+      ...samples(FASTIFY, 3.4, 4.4, 8),
+      ...samples(FASTIFY, 4.8, 5.8, 8),
+      ...samples(FASTIFY, 6, 7, 8),
+      // The runner, on B only: 10, 15 and 20 µs a request.
+      ...samples(RUNNER, 1.2, 2.2, 1),
+      ...samples(RUNNER, 2.2, 3.2, 3),
+      ...samples(RUNNER, 6, 7, 2),
       // Between runs (warm-up, the CPU probe): counted nowhere.
       ...samples(RUNNER, 1.05, 1.15, 50),
-      ...samples(FASTIFY, 5, 6, 50),
+      ...samples(FASTIFY, 3.25, 3.35, 50),
     ];
-    const { categories, symbols } = perfBreakdown(all, windows, 1000);
+    const { categories, symbols } = perfBreakdown(all, perfWindows(ab), 1000);
 
-    // Rounded: µs per request come out of divisions.
-    const row = (rows: typeof symbols, name: string) => {
-      const found = rows.find((r) => r.name === name)!;
-      const round = (value: number) => Math.round(value * 1e6) / 1e6;
-      return { name, a: round(found.a), b: round(found.b), bOverA: round(found.bOverA) };
-    };
+    const row = (rows: PerfRow[], name: string) => rounded(rows.find((r) => r.name === name));
     expect(categories[0].name).toBe('all samples');
-    expect(row(categories, 'all samples')).toMatchObject({ a: 50, b: 70, bOverA: 20 });
-    expect(row(categories, 'orchestrator and bench routes')).toMatchObject({ a: 0, bOverA: 20 });
-    expect(row(categories, 'packages (Fastify, Nest, ...)')).toMatchObject({ a: 50, bOverA: 0 });
+    // Same-round differences 10, 15 and 20: median 15 (B's median minus A's would be 60 − 50).
+    expect(row(categories, 'all samples')).toEqual({ a: 50, b: 60, bOverA: 15 });
+    expect(row(categories, 'orchestrator and bench routes')).toEqual({ a: 0, b: 15, bOverA: 15 });
+    expect(row(categories, 'packages (Fastify, Nest, ...)')).toEqual({ a: 50, b: 50, bOverA: 0 });
     expect(symbols[0].name).toBe(RUNNER);
-    expect(row(symbols, RUNNER)).toMatchObject({ a: 0, b: 20, bOverA: 20 });
 
-    const text = formatPerfBreakdown({ categories, symbols }, ['hand-written', 'pipeline']);
-    expect(text).toContain('A: hand-written, B: pipeline');
-    expect(text).toMatch(/0\.00 +20\.00 \+20\.00 +JS:\*run /);
+    const report = {
+      meta: {},
+      pass: true,
+      pairs: [
+        {
+          ...ab,
+          id: 'cpu',
+          description: 'no I/O',
+          cpuSharePct: NaN,
+          perf: { categories, symbols },
+        },
+      ],
+    } as unknown as HttpReport;
+    const text = formatHttpReport(report);
+    expect(text).toContain('perf, pair cpu:\nA: hand-written, B: pipeline');
+    expect(text).toMatch(/ +0\.00 +15\.00 +\+15\.00 {2}JS:\*run /);
   });
 });

@@ -3,9 +3,9 @@
 // optionally a probe that reads the server's CPU time (the server must then run in a process of
 // its own, or the probe would count autocannon's work too).
 import autocannon from 'autocannon';
-import { performance } from 'node:perf_hooks';
 import { median } from '../micro/measure.js';
-import { monotonicSeconds, type PerfWindow } from './perf-windows.js';
+import type { PerfWindow } from './perf-breakdown.js';
+import { monotonicSeconds } from './perf-sampler.js';
 
 export interface Side {
   readonly name: string;
@@ -87,7 +87,6 @@ async function load(
   const cpuBefore = cpuProbe === undefined ? NaN : await cpuProbe();
   let times = new Float64Array(1 << 14);
   let count = 0;
-  const started = performance.now();
   const from = monotonicSeconds();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -114,7 +113,7 @@ async function load(
     });
   });
   const to = monotonicSeconds();
-  const elapsedSec = (performance.now() - started) / 1000;
+  const elapsedSec = to - from;
   const cpuAfter = cpuProbe === undefined ? NaN : await cpuProbe();
   const sorted = times.subarray(0, count).sort();
   return {

@@ -1,6 +1,6 @@
 // The printed HTTP table.
 import type { SideResult } from './ab.js';
-import { formatPerfBreakdown } from './perf-windows.js';
+import { PERF_HZ, type PerfBreakdown, type PerfRow } from './perf-breakdown.js';
 import type { HttpReport, PairResult } from './run.js';
 
 const int = (value: number) =>
@@ -73,11 +73,23 @@ export function formatHttpReport(report: HttpReport): string {
   );
   for (const pair of report.pairs) {
     if (pair.perf === undefined) continue;
-    lines.push(
-      '',
-      `perf, pair ${pair.id}:`,
-      formatPerfBreakdown(pair.perf, [pair.a.name, pair.b.name]),
-    );
+    lines.push('', `perf, pair ${pair.id}:`, ...perfLines(pair.perf, [pair.a.name, pair.b.name]));
   }
   return lines.join('\n');
+}
+
+/** `--perf`: µs per request of each side, by category, then the symbols with the largest B − A. */
+function perfLines(breakdown: PerfBreakdown, sides: readonly [string, string], top = 25): string[] {
+  const cell = (value: number) => value.toFixed(2).padStart(8);
+  const signed = (value: number) => (value >= 0 ? '+' : '') + value.toFixed(2);
+  const line = (row: PerfRow) =>
+    `${cell(row.a)} ${cell(row.b)} ${signed(row.bOverA).padStart(8)}  ${row.name}`;
+  return [
+    `A: ${sides[0]}, B: ${sides[1]}; samples at ${PERF_HZ} Hz, medians of same-round differences`,
+    `${'A'.padStart(8)} ${'B'.padStart(8)} ${'B − A'.padStart(8)}  µs per request (sampling's own cost included)`,
+    ...breakdown.categories.map(line),
+    '',
+    'symbols with the largest B − A:',
+    ...breakdown.symbols.slice(0, top).map(line),
+  ];
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../micro/run.js';
 import { perfWindows, runAb, type AbResult } from './ab.js';
-import { perfBreakdown, readPerf, recordPerf, type PerfBreakdown } from './perf-windows.js';
+import { perfBreakdown, type PerfBreakdown } from './perf-breakdown.js';
+import { readPerf, recordPerf, type PerfRecording } from './perf-sampler.js';
 import { BENCH_QUERY } from './constants.js';
 import type { ChildMessage, ParentMessage } from './server-child.js';
 import { writeReportJson } from '../results-file.js';
@@ -91,7 +92,7 @@ export interface HttpOptions {
   readonly server: 'child' | 'in-process';
   /** Child only: run the server under `--cpu-prof`, profiles written here when it exits. */
   readonly cpuProfDir?: string;
-  /** Child only: sample the server with Linux `perf` into this file (perf-windows.ts). */
+  /** Child only: sample the server with Linux `perf` into this file (perf-sampler.ts). */
   readonly perfFile?: string;
   readonly log?: (line: string) => void;
 }
@@ -265,12 +266,13 @@ export async function runHttp(options: HttpOptions): Promise<HttpReport> {
     `starter listening on ${server.baseUrl} (${options.server}) after ${Date.now() - bootStarted} ms`,
   );
   const results: PairResult[] = [];
-  const { perfFile } = options;
-  const perf =
-    perfFile === undefined || server.pid === undefined
-      ? undefined
-      : recordPerf(server.pid, perfFile);
+  let perf: PerfRecording | undefined;
   try {
+    const { perfFile } = options;
+    if (perfFile !== undefined) {
+      if (server.pid === undefined) throw new Error('--perf needs the server in its own process');
+      perf = await recordPerf(server.pid, perfFile);
+    }
     for (const pair of pairs) await checkPair(server.baseUrl, pair);
     for (const pair of pairs) {
       log(`${pair.id}: ${pair.a} vs ${pair.b}`);
@@ -304,12 +306,15 @@ export async function runHttp(options: HttpOptions): Promise<HttpReport> {
       });
     }
   } finally {
-    await perf?.stop();
-    await server.close();
+    try {
+      await perf?.stop();
+    } finally {
+      await server.close();
+    }
   }
   if (perf !== undefined) {
-    log(`reading ${perfFile}`);
-    const samples = await readPerf(perfFile!);
+    log(`reading ${options.perfFile}`);
+    const samples = await readPerf(options.perfFile!);
     for (const [index, result] of results.entries()) {
       results[index] = { ...result, perf: perfBreakdown(samples, perfWindows(result)) };
     }

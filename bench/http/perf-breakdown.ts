@@ -1,10 +1,7 @@
-// `--perf`: where the server's extra CPU per request goes, by category and by symbol. Linux `perf`
-// samples the server (JIT frames named through `--perf-basic-prof-only-functions`) for the whole
-// of a pair's measured rounds, on the monotonic clock; each sample is then given to the A or B run
-// it fell in, and costs are per request in that run, compared within a round as the CPU ratio is.
-// A `.cpuprofile` shows JavaScript frames only; this also shows V8's builtins and runtime, GC and
-// the kernel. `perf` must be installed (Debian's `linux-perf`) and allowed to attach.
-import { spawn, type ChildProcess } from 'node:child_process';
+// `--perf`, the analysis: which run each sample fell in, and what B costs per request more than
+// A, by category and by symbol, compared within rounds as the CPU ratio is. A `.cpuprofile`
+// shows JavaScript frames only; these samples also cover V8's builtins and runtime, GC and the
+// kernel. Sampling is in perf-sampler.ts.
 import { median } from '../micro/measure.js';
 
 /** Sampling rate: a prime, so sampling does not beat with timers. */
@@ -25,50 +22,6 @@ export interface PerfSample {
   readonly symbol: string;
   /** The binary, map file or `[kernel.kallsyms]` the symbol is in. */
   readonly dso: string;
-}
-
-/** Seconds on the clock `perf record -k CLOCK_MONOTONIC` stamps samples with. */
-export function monotonicSeconds(): number {
-  return Number(process.hrtime.bigint()) / 1e9;
-}
-
-/** Samples the process `pid` into `file` until `stop`. */
-export function recordPerf(pid: number, file: string): { stop(): Promise<void> } {
-  const child: ChildProcess = spawn(
-    'perf',
-    ['record', '-F', String(PERF_HZ), '-k', 'CLOCK_MONOTONIC', '-p', String(pid), '-o', file],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<string>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, signal) => resolve(signal ?? String(code)));
-  });
-  return {
-    async stop() {
-      child.kill('SIGINT');
-      // perf writes its file on SIGINT and then ends by that signal.
-      const how = await exited;
-      if (how !== '0' && how !== 'SIGINT') {
-        throw new Error(`perf record failed (${how}):\n${stderr}`);
-      }
-    },
-  };
-}
-
-/** The samples in `file`, from `perf script` (its innermost frame only). */
-export async function readPerf(file: string): Promise<PerfSample[]> {
-  const child = spawn('perf', ['script', '-i', file, '-G', '-F', 'time,ip,sym,dso'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  let text = '';
-  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  await new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', resolve);
-  });
-  return parsePerfScript(text);
 }
 
 // `   12345.678901:  7f3c382d15b8 JS:*onSendEnd /x/reply.js:599:20 (/tmp/perf-1.map)`
@@ -134,22 +87,22 @@ export function perfBreakdown(
   }
   const usPerRequest = (index: number, key: string) =>
     ((counts[index].get(key) ?? 0) / hz / ordered[index].requests) * 1e6;
+  // Each B run and the A run of its round, found once for every key.
+  const pairs = ordered.flatMap((window, index) => {
+    if (window.side !== 'b') return [];
+    const partner = ordered.findIndex((w) => w.side === 'a' && w.round === window.round);
+    return partner === -1 ? [] : [[index, partner] as const];
+  });
   const keys = new Set(counts.flatMap((map) => [...map.keys()]));
   const rows: PerfRow[] = [];
   for (const key of keys) {
     const sideOf = (side: 'a' | 'b') =>
       ordered.flatMap((window, index) => (window.side === side ? [usPerRequest(index, key)] : []));
-    const differences: number[] = [];
-    for (const [index, window] of ordered.entries()) {
-      if (window.side !== 'b') continue;
-      const partner = ordered.findIndex((w) => w.side === 'a' && w.round === window.round);
-      if (partner !== -1) differences.push(usPerRequest(index, key) - usPerRequest(partner, key));
-    }
     rows.push({
       name: key,
       a: median(sideOf('a')),
       b: median(sideOf('b')),
-      bOverA: median(differences),
+      bOverA: median(pairs.map(([b, a]) => usPerRequest(b, key) - usPerRequest(a, key))),
     });
   }
   const byDifference = (x: PerfRow, y: PerfRow) => y.bOverA - x.bOverA;
@@ -176,25 +129,4 @@ function windowAt(windows: readonly PerfWindow[], time: number): number {
     else return middle;
   }
   return -1;
-}
-
-export function formatPerfBreakdown(
-  breakdown: PerfBreakdown,
-  sides: readonly [string, string],
-  topSymbols = 25,
-): string {
-  const cell = (value: number) => value.toFixed(2).padStart(8);
-  const line = (row: PerfRow) =>
-    `${cell(row.a)} ${cell(row.b)} ${(row.bOverA >= 0 ? '+' : '') + row.bOverA.toFixed(2)}`.padEnd(
-      30,
-    ) + `  ${row.name}`;
-  const head = `${'A'.padStart(8)} ${'B'.padStart(8)} B − A, µs per request (perf's own cost included)`;
-  return [
-    `A: ${sides[0]}, B: ${sides[1]}; samples at ${PERF_HZ} Hz, medians of same-round differences`,
-    head,
-    ...breakdown.categories.map(line),
-    '',
-    `symbols with the largest B − A:`,
-    ...breakdown.symbols.slice(0, topSymbols).map(line),
-  ].join('\n');
 }
