@@ -24,16 +24,11 @@ const ATTACH_MS = 1_000;
  * assume every sample stands for 1/PERF_HZ s of CPU.
  */
 export async function recordPerf(pid: number, file: string): Promise<PerfRecording> {
-  const child: ChildProcess = spawn(
-    'perf',
-    ['record', '-e', 'cpu-clock', '-F', String(PERF_HZ), '-k', 'CLOCK_MONOTONIC'].concat([
-      '-p',
-      String(pid),
-      '-o',
-      file,
-    ]),
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const rate = String(PERF_HZ);
+  const args = ['record', '-e', 'cpu-clock', '-F', rate, '-k', 'CLOCK_MONOTONIC', '-p', `${pid}`];
+  const child: ChildProcess = spawn('perf', [...args, '-o', file], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const ended = new Promise<string>((resolve, reject) => {
