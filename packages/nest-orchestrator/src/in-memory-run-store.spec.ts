@@ -179,6 +179,41 @@ describe('InMemoryRunStore', () => {
     expect(await bounded.claim('b', 'fp', 'again', 100)).toEqual({ status: 'claimed' });
   });
 
+  it('answers as before after thousands of keys came and went, released or dropped', async () => {
+    // Past a few dozen departures the store rebuilds its Maps (claim-map.ts): what is live must
+    // stay held, and what left must be free, whichever way it left.
+    const bounded = new InMemoryRunStore(() => now, 5);
+    await bounded.claim('journal:held', 'fp', 'run-held', 100);
+    await bounded.claim('idempotency:held', 'fp', 'run-held', 100);
+    for (let i = 0; i < 2000; i++) {
+      await bounded.claim(`journal:${i}`, 'fp', `run-${i}`, 100);
+      expect(await bounded.release(`journal:${i}`, `run-${i}`)).toBe(true);
+      await bounded.claim(`idempotency:${i}`, 'fp', `run-${i}`, 100);
+      await bounded.complete(`idempotency:${i}`, `run-${i}`, i, 60_000);
+    }
+
+    expect(bounded.size).toBe(2 + 5);
+    expect(await bounded.renew('journal:held', 'run-held', 100)).toBe(true);
+    expect(await bounded.renew('idempotency:held', 'run-held', 100)).toBe(true);
+    expect(await bounded.claim('idempotency:1999', 'fp', 'again', 100)).toEqual({
+      status: 'completed',
+      result: 1999,
+    });
+    // Released and dropped keys are free again, long gone or just left, and each counts once.
+    expect(await bounded.claim('journal:7', 'fp', 'again', 100)).toEqual({ status: 'claimed' });
+    expect(await bounded.claim('journal:1999', 'fp', 'again', 100)).toEqual({ status: 'claimed' });
+    expect(await bounded.claim('idempotency:7', 'fp', 'again', 100)).toEqual({ status: 'claimed' });
+    expect(bounded.size).toBe(2 + 5 + 3);
+    now += 200;
+    expect((await bounded.listExpired(now, 10)).map((claim) => claim.key).sort()).toEqual([
+      'idempotency:7',
+      'idempotency:held',
+      'journal:1999',
+      'journal:7',
+      'journal:held',
+    ]);
+  });
+
   it('hands the in-process path its entry, and refuses to end a stale one', async () => {
     const taken = store.take('k', 'fp', 'run-a', 100);
     expect(taken).toBeInstanceOf(StoredClaim);

@@ -1,3 +1,4 @@
+import { ClaimMap } from './claim-map.js';
 import { IDEMPOTENCY_KEY_PREFIX } from './idempotent-answers.js';
 import type { ClaimOutcome, ExpiredClaim, RunStore } from './interfaces/run-store.interface.js';
 import { sameFingerprint, type Fingerprint } from './run-fingerprint.js';
@@ -55,13 +56,13 @@ const DEFAULT_MAX_RESULTS = 10_000;
  * store for that). Results and payloads are kept by reference: treat what it hands back as read-only.
  */
 export class InMemoryRunStore implements RunStore {
-  private readonly entries = new Map<string, StoredClaim>();
+  private readonly entries = new ClaimMap();
   /**
    * Idempotency keys, without their prefix, apart from the other keys: the idempotent runner's
    * in-process path then never builds the prefixed string, whose concatenation, flattening and
    * longer hash cost a keyed run ~100 ns.
    */
-  private readonly keyed = new Map<string, StoredClaim>();
+  private readonly keyed = new ClaimMap();
   /** Size at which the next sweep of retained results runs; doubles with the live entries. */
   private sweepAt = FIRST_SWEEP_AT;
 
@@ -138,10 +139,11 @@ export class InMemoryRunStore implements RunStore {
     leaseMs: number,
   ): StoredClaim | RefusedClaim {
     const entries = this.mapOf(prefix);
-    const entry = entries.get(key);
+    const entry = entries.lookup(key);
+    const overMark = entry?.state === 'gone';
     // The clock is read only when something needs it: a fresh key with an endless hold does not.
     let now: number | undefined;
-    if (entry !== undefined) {
+    if (entry !== undefined && !overMark) {
       now = this.now();
       if (entry.expiresAt > now) {
         if (!sameFingerprint(entry.rawFingerprint, fingerprint)) return MISMATCH;
@@ -149,13 +151,13 @@ export class InMemoryRunStore implements RunStore {
           ? { status: 'completed', result: entry.result }
           : { status: 'running', holder: entry.holder, expiresAt: entry.expiresAt };
       }
-      // A result past its retention, or a lease that ran out: the key is free again.
+      // A result past its retention, or a lease that ran out: the key is free again, and the
+      // new claim takes its place.
       this.remove(entry);
-      entries.delete(key);
     }
     const expiresAt = leaseMs === Infinity ? leaseMs : (now ?? this.now()) + leaseMs;
     const claim = new StoredClaim(prefix, key, fingerprint, holder, expiresAt);
-    entries.set(key, claim);
+    entries.put(claim, overMark);
     if (this.size >= this.sweepAt) this.sweep(this.now());
     return claim;
   }
@@ -226,13 +228,13 @@ export class InMemoryRunStore implements RunStore {
   /** @internal The entry under `key`, whatever its state. */
   peek(key: string): StoredClaim | undefined {
     return key.startsWith(IDEMPOTENCY_KEY_PREFIX)
-      ? this.keyed.get(key.slice(IDEMPOTENCY_KEY_PREFIX.length))
-      : this.entries.get(key);
+      ? this.keyed.find(key.slice(IDEMPOTENCY_KEY_PREFIX.length))
+      : this.entries.find(key);
   }
 
   /** @internal `peek` for an idempotency key given without its prefix. */
   peekKeyed(key: string): StoredClaim | undefined {
-    return this.keyed.get(key);
+    return this.keyed.find(key);
   }
 
   private *all(): IterableIterator<StoredClaim> {
@@ -247,20 +249,20 @@ export class InMemoryRunStore implements RunStore {
       : undefined;
   }
 
-  /** Marks `entry` as out of the store; the caller deletes it from the Map or replaces it there. */
+  /** Marks `entry` as out of the store; the caller has its Map forget it, or files a claim over it. */
   private remove(entry: StoredClaim): void {
     if (entry.state === 'completed') this.results--;
     entry.state = 'gone';
   }
 
-  /** Takes `entry` out of the store: marked, and deleted from its Map. */
+  /** Takes `entry` out of the store: marked, and forgotten by its Map. */
   private evict(entry: StoredClaim): void {
     this.remove(entry);
-    this.mapOf(entry.prefix).delete(entry.key);
+    this.mapOf(entry.prefix).forget(entry);
   }
 
   /** The Map of keys filed under `prefix`: idempotency keys apart, every other key together. */
-  private mapOf(prefix: string): Map<string, StoredClaim> {
+  private mapOf(prefix: string): ClaimMap {
     return prefix === '' ? this.entries : this.keyed;
   }
 
@@ -271,7 +273,7 @@ export class InMemoryRunStore implements RunStore {
    */
   private sweep(now: number): void {
     for (const entry of this.all()) {
-      // Deleting the entry being visited is safe: a Map iterator skips deleted entries.
+      // Evicting the entry being visited is safe: the iteration skips entries gone since.
       if (entry.state === 'completed' && entry.expiresAt <= now) this.evict(entry);
     }
     this.sweepAt = Math.max(FIRST_SWEEP_AT, this.size * 2);
