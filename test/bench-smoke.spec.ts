@@ -40,6 +40,7 @@ const EXPECTED_PATHS = [
   'mixed-10/keyed',
   'mixed-3/keyed-own-fingerprint',
   'mixed-3/keyed-100-results',
+  'mixed-3/journal',
   'mixed-3/medusa',
   'mixed-3/effect',
   'fan-out-4/floor',

@@ -12,8 +12,10 @@ import {
   InMemoryRunStore,
   Orchestrator,
   OrchestratorModule,
+  RUN_STORE,
   type OrchestratorModuleOptions,
   type RunOptions,
+  type RunStore,
 } from 'nest-orchestrator';
 import { InspectorObserver, OrchestratorInspectorModule } from 'nest-orchestrator/inspector';
 import {
@@ -46,6 +48,9 @@ export const MIXES: readonly Mix[] = ['sync', 'async', 'mixed'];
  * - `keyed-own-fingerprint`, `keyed-100-results`: `keyed` with the caller's fingerprint (no
  *   hashing of the input), or on a store that keeps 100 results instead of 10,000: what each
  *   part of a keyed run's cost is (information, no target);
+ * - `journal`: `runner` on the same pipeline with its async operation compensable, so every run
+ *   records a crash-recovery entry on the default in-memory store before that operation and
+ *   clears it at the end, compared with `runner` (information, no target);
  * - `side-by-side`: `a`, then `b`, `c`, `d` with `after: ['a']`, against hand-written
  *   `await a(); await Promise.all([b(), c(), d()])` (group `fan-out-4`);
  * - `inspector`: `runner` with the pipelines page's observer (`nest-orchestrator/inspector`) on,
@@ -65,6 +70,7 @@ export type Variant =
   | 'keyed'
   | 'keyed-own-fingerprint'
   | 'keyed-100-results'
+  | 'journal'
   | 'side-by-side'
   | 'inspector'
   | 'tracing-no-sdk'
@@ -253,6 +259,12 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
     { timeoutMs: LONG_MS },
   );
 
+  // Crash-safe compensation: the async operation of mixed-3 gets a compensation.
+  const journaled = add(
+    'bench-mixed-3-journal',
+    opSpecs(3, 'mixed', { override: { 1: { compensable: true } } }),
+  );
+
   const groupOf = (group: string) => groups.find((g) => g.group === group)!;
   const providers = [...entries.values()].map((entry) => entry.target);
   const plainApp = await createContext('BenchPlainModule', providers, [], { tracing: false });
@@ -437,6 +449,26 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
     keyedCase('mixed-3', 'keyed-own-fingerprint', orchestrator, { fingerprint: 'bench' }),
     keyedCase('mixed-3', 'keyed-100-results', smallStoreApp.get(Orchestrator)),
   );
+  {
+    const row = runnerCase('mixed-3', 'journal', 3, journaled, undefined);
+    const store = plainApp.get<RunStore>(RUN_STORE);
+    cases.push({
+      ...row,
+      floor: 'mixed-3/runner',
+      check: async () => {
+        // The record is claimed and cleared within the run: one is held while it runs.
+        const held = store instanceof InMemoryRunStore ? store.size : -1;
+        const running = row.call();
+        assert(
+          store instanceof InMemoryRunStore && store.size === held + 1,
+          'mixed-3/journal recorded nothing',
+        );
+        await running;
+        await row.check();
+        assert((store as InMemoryRunStore).size === held, 'mixed-3/journal left its record');
+      },
+    });
+  }
   cases.push(...(await peerCases(groupOf('mixed-3').plain.specs)));
 
   {

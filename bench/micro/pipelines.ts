@@ -36,6 +36,8 @@ export interface OpSpec {
   readonly readsSignal?: boolean;
   /** `@Operation({ after })`; consecutive specs with the same list run side by side. */
   readonly after?: readonly string[];
+  /** Has a `compensate` method (`undo<name>`), so a run journals before starting it. */
+  readonly compensable?: boolean;
 }
 
 /**
@@ -135,11 +137,17 @@ export function definePipeline(
       enumerable: false,
       configurable: true,
     };
+    const compensate = spec.compensable === true ? `undo${spec.name}` : undefined;
+    if (compensate !== undefined) {
+      // Never called in the bench: no run fails. Only its presence matters to the runner.
+      Object.defineProperty(target.prototype, compensate, { value: () => undefined });
+    }
     Operation({
       name: spec.name,
       critical: spec.critical,
       timeoutMs: spec.timeoutMs,
       after: spec.after,
+      compensate,
     })(target.prototype, spec.name, descriptor);
     Object.defineProperty(target.prototype, spec.name, descriptor);
   }
