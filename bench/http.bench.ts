@@ -4,7 +4,7 @@
 //
 //   --quick              every pair once for 1 s, 2 connections (seconds; numbers meaningless);
 //                        also BENCH_QUICK=1
-//   --json               also write bench/results/http-<mode>-<date>.json (and -latest.json)
+//   --json               also write bench/results/http-<mode>-node<major>-<date>.json (and -latest)
 //   --rounds=N           measured A/B rounds per pair (default 40)
 //   --duration=S         seconds per side per round, fractions from 0.1 (default 1)
 //   --warmup=S           unrecorded seconds per side before a pair (default 2)

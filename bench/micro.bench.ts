@@ -3,7 +3,7 @@
 //   node --expose-gc dist-bench/bench/micro.bench.js [options]
 //
 //   --quick            tiny counts (seconds; numbers meaningless); also BENCH_QUICK=1
-//   --json             also write bench/results/micro-<mode>-<date>.json (and -latest.json)
+//   --json             also write bench/results/micro-<mode>-node<major>-<date>.json (and -latest)
 //   --rounds=N         measured rounds (default 7; medians need ≥ 5)
 //   --leak-runs=N      runs per leak check (default 1,000,000)
 //   --filter=a,b       only cases whose id contains a or b (and their floors); no leak check

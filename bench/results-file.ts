@@ -6,9 +6,12 @@ interface StampedReport {
   readonly meta: Record<string, unknown>;
 }
 
+/** `node20`, `node24`: in every file name, so runs on two Node versions keep their own latest. */
+const RUNTIME = `node${process.versions.node.split('.')[0]}`;
+
 /**
- * Writes `<bench>-<mode>-<date>.json` and `<bench>-<mode>-latest.json` under `dir`; returns the
- * dated file's path.
+ * Writes `<bench>-<mode>-node<major>-<date>.json` and `<bench>-<mode>-node<major>-latest.json`
+ * under `dir`; returns the dated file's path.
  */
 export async function writeReportJson(
   bench: 'micro' | 'http' | 'store',
@@ -19,8 +22,8 @@ export async function writeReportJson(
   const text = `${JSON.stringify(report, null, 2)}\n`;
   const mode = String(report.meta.mode);
   const stamp = String(report.meta.date).replace(/[:.]/g, '-');
-  const file = join(dir, `${bench}-${mode}-${stamp}.json`);
+  const file = join(dir, `${bench}-${mode}-${RUNTIME}-${stamp}.json`);
   await writeFile(file, text);
-  await writeFile(join(dir, `${bench}-${mode}-latest.json`), text);
+  await writeFile(join(dir, `${bench}-${mode}-${RUNTIME}-latest.json`), text);
   return file;
 }

@@ -3,7 +3,7 @@
 //   node dist-bench/bench/store.bench.js [options]
 //
 //   --quick          a handful of calls (seconds; numbers meaningless); also BENCH_QUICK=1
-//   --json           also write bench/results/store-<mode>-<date>.json (and -latest.json)
+//   --json           also write bench/results/store-<mode>-node<major>-<date>.json (and -latest)
 //   --rounds=N       measured rounds (default 9)
 //   --calls=N        calls of each operation per round (default 200)
 //

@@ -13,6 +13,9 @@ import { HTTP_QUICK, PAIRS, runHttp, writeHttpJson, type HttpReport } from '../b
 import { formatStoreReport, type StoreReport } from '../bench/store/report.js';
 import { runStore, STORE_QUICK, writeStoreJson } from '../bench/store/run.js';
 
+/** Result files carry the Node major they ran on, so Node 20 and Node 24 runs keep their own. */
+const RUNTIME = `node${process.versions.node.split('.')[0]}`;
+
 // Listed here on purpose rather than derived from the bench, so a dropped row fails.
 const EXPECTED_GROUPS = [
   'sync-1',
@@ -152,11 +155,14 @@ describe('micro benchmark (smoke, tiny counts)', () => {
 
   it('writes the same rows as JSON', async () => {
     const file = await writeJson(report, dir);
+    expect(file).toContain(`micro-quick-${RUNTIME}-`);
     const json = JSON.parse(await readFile(file, 'utf8')) as MicroReport;
     expect(json.rows.map((row) => row.id)).toEqual(report.rows.map((row) => row.id));
     expect(json.meta.mode).toBe('quick');
     expect(Object.keys(json.floorSources)).toEqual(expect.arrayContaining(EXPECTED_GROUPS));
-    const latest = JSON.parse(await readFile(join(dir, 'micro-quick-latest.json'), 'utf8'));
+    const latest = JSON.parse(
+      await readFile(join(dir, `micro-quick-${RUNTIME}-latest.json`), 'utf8'),
+    );
     expect(latest).toEqual(json);
   });
 });
@@ -224,7 +230,9 @@ describe('store benchmark (smoke, PGlite, a handful of calls)', () => {
     try {
       const written = JSON.parse(await readFile(await writeStoreJson(report, dir), 'utf8'));
       expect(written.rows).toHaveLength(EXPECTED_OPERATIONS.length);
-      const latest = JSON.parse(await readFile(join(dir, 'store-quick-latest.json'), 'utf8'));
+      const latest = JSON.parse(
+        await readFile(join(dir, `store-quick-${RUNTIME}-latest.json`), 'utf8'),
+      );
       expect(latest).toEqual(written);
     } finally {
       await rm(dir, { recursive: true, force: true });

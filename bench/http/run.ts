@@ -341,7 +341,7 @@ export async function runHttp(options: HttpOptions): Promise<HttpReport> {
   };
 }
 
-/** Writes `http-<mode>-<date>.json` and `http-<mode>-latest.json`; returns the dated path. */
+/** Writes `http-<mode>-node<major>-<date>.json` and its `-latest.json`; returns the dated path. */
 export function writeHttpJson(
   report: HttpReport,
   dir = join(repoRoot(), 'bench', 'results'),

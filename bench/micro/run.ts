@@ -178,7 +178,7 @@ export function repoRoot(from = fileURLToPath(import.meta.url)): string {
   return dir;
 }
 
-/** Writes `micro-<date>.json` and `micro-latest.json`; returns the dated file's path. */
+/** Writes `micro-<mode>-node<major>-<date>.json` and its `-latest.json`; returns the dated path. */
 export function writeJson(
   report: MicroReport,
   dir = join(repoRoot(), 'bench', 'results'),

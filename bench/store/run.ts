@@ -92,7 +92,7 @@ export async function runStore(options: StoreOptions): Promise<StoreReport> {
   }
 }
 
-/** Writes `store-<mode>-<date>.json` and `store-<mode>-latest.json`; returns the dated path. */
+/** Writes `store-<mode>-node<major>-<date>.json` and its `-latest.json`; returns the dated path. */
 export function writeStoreJson(
   report: StoreReport,
   dir = join(repoRoot(), 'bench', 'results'),
