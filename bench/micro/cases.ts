@@ -456,16 +456,16 @@ export async function buildCases(prometheus: ObserverHook): Promise<CaseSet> {
       ...row,
       floor: 'mixed-3/runner',
       check: async () => {
-        // The record is claimed and cleared within the run: one is held while it runs.
-        const held = store instanceof InMemoryRunStore ? store.size : -1;
+        assert(store instanceof InMemoryRunStore, 'mixed-3/journal needs the default store');
+        const memory = store as InMemoryRunStore;
+        // The record is claimed before the first await (operation 0 is sync), cleared at the end.
+        const held = memory.size;
         const running = row.call();
-        assert(
-          store instanceof InMemoryRunStore && store.size === held + 1,
-          'mixed-3/journal recorded nothing',
-        );
+        const recorded = memory.size === held + 1;
         await running;
+        assert(recorded, 'mixed-3/journal recorded nothing before its compensable operation');
         await row.check();
-        assert((store as InMemoryRunStore).size === held, 'mixed-3/journal left its record');
+        assert(memory.size === held, 'mixed-3/journal left its record');
       },
     });
   }

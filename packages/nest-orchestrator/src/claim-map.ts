@@ -43,26 +43,31 @@ export class ClaimMap {
   /**
    * Files `entry` under its key, over whatever `lookup` found there just before (the caller
    * retires a live one first). `overMark`: what it found was marked, so one mark less; the
-   * caller knows it from its own lookup, which spares the hot path a second one.
+   * caller knows it from its own lookup, which spares the hot path a second one. Nothing that can
+   * rebuild the Map may run between that lookup and this call.
    */
   put(entry: StoredClaim, overMark: boolean): void {
     if (overMark) this.marked--;
     this.map.set(entry.key, entry);
   }
 
-  /** Takes out `entry`, already marked `gone` by the store. */
+  /** Takes out `entry`, filed here and already marked `gone` by the store. */
   forget(entry: StoredClaim): void {
     const live = this.map.size - this.marked;
     if (live > MARK_UNDER) {
       this.map.delete(entry.key);
       return;
     }
-    // A marked entry stays reachable until its key is reused or the Map rebuilt: it holds no result.
+    // A marked entry stays reachable until its key is reused or the Map rebuilt: it keeps its key
+    // and fingerprint, not its result.
     entry.result = entry.payload = undefined;
     if (++this.marked > Math.max(MIN_MARKS, live)) this.rebuild();
   }
 
-  /** Live entries, in insertion order. A rebuild while iterating leaves this iteration intact. */
+  /**
+   * Live entries, in the order their keys were first filed (a key claimed again keeps its place).
+   * A rebuild while iterating leaves this iteration intact.
+   */
   *values(): IterableIterator<StoredClaim> {
     for (const entry of this.map.values()) {
       if (entry.state !== 'gone') yield entry;

@@ -214,6 +214,43 @@ describe('InMemoryRunStore', () => {
     ]);
   });
 
+  it('keeps count past 1,024 live keys, through marks left from before, and a sweep that rebuilds', async () => {
+    // Under 1,024 live keys a key that leaves is marked; past it, deleted. Marks made while small
+    // must still be counted once the Map is large, and a sweep that takes it back under 1,024
+    // must rebuild it under its own iteration without losing a live claim.
+    const big = new InMemoryRunStore(() => now, 5_000);
+    for (let i = 0; i < 100; i++) {
+      await big.claim(`early:${i}`, 'fp', 'run-e', 100);
+      await big.release(`early:${i}`, 'run-e');
+    }
+    await big.claim('held', 'fp', 'run-h', 1_000_000);
+    for (let i = 0; i < 4_000; i++) {
+      await big.claim(`short:${i}`, 'fp', `run-${i}`, 100);
+      await big.complete(`short:${i}`, `run-${i}`, i, 10);
+    }
+    // Past 1,024 live keys a released key is deleted.
+    for (let i = 0; i < 10; i++) {
+      await big.claim(`mid:${i}`, 'fp', 'run-m', 100);
+      await big.release(`mid:${i}`, 'run-m');
+    }
+    expect(big.size).toBe(4_001);
+    // One early key is still marked, one was rebuilt away: both are free, each counts once.
+    expect(await big.claim('early:99', 'fp', 'again', 1_000_000)).toEqual({ status: 'claimed' });
+    expect(await big.claim('early:5', 'fp', 'again', 1_000_000)).toEqual({ status: 'claimed' });
+    expect(big.size).toBe(4_003);
+
+    // Every short result expires. At 4,096 entries a claim sweeps them out, down to ~100 live
+    // keys: deleting first, then marking, and rebuilding (three times) while the sweep iterates.
+    now += 20;
+    for (let i = 0; i < 600; i++) await big.claim(`late:${i}`, 'fp', `run-l${i}`, 1_000_000);
+    expect(big.size).toBe(4_003 + 600 - 4_000);
+    expect(await big.renew('held', 'run-h', 1_000_000)).toBe(true);
+    expect(await big.renew('early:99', 'again', 1_000_000)).toBe(true);
+    expect(await big.claim('late:0', 'fp', 'other', 100)).toMatchObject({ status: 'running' });
+    expect(await big.claim('short:3999', 'fp', 'again', 100)).toEqual({ status: 'claimed' });
+    expect(big.size).toBe(604);
+  });
+
   it('hands the in-process path its entry, and refuses to end a stale one', async () => {
     const taken = store.take('k', 'fp', 'run-a', 100);
     expect(taken).toBeInstanceOf(StoredClaim);
