@@ -17,6 +17,7 @@ import {
   OperationError,
   Orchestrator,
   Pipeline,
+  type OperationOptions,
   type PipelineResult,
 } from 'nest-orchestrator';
 import { BENCH_SKU } from './constants.js';
@@ -97,25 +98,37 @@ export class BenchWork {
   }
 }
 
-@Pipeline({ name: 'bench-quote', description: 'Bench only: three operations, no I/O' })
-export class BenchQuotePipeline {
-  constructor(private readonly work: BenchWork) {}
+/**
+ * The no-I/O pipeline, each operation declared with `operation`: as the starter's routes get it
+ * (the module's 2 s default budget), or with `timeoutMs: false` for the `budget` pair.
+ */
+function quotePipeline(name: string, operation: OperationOptions) {
+  @Pipeline({ name, description: 'Bench only: three operations, no I/O' })
+  class BenchQuote {
+    constructor(readonly work: BenchWork) {}
 
-  @Operation()
-  parse(ctx: QuoteContext): Partial<QuoteContext> {
-    return { item: this.work.parse(ctx.sku, ctx.quantity) };
-  }
+    @Operation(operation)
+    parse(ctx: QuoteContext): Partial<QuoteContext> {
+      return { item: this.work.parse(ctx.sku, ctx.quantity) };
+    }
 
-  @Operation()
-  async price(ctx: QuoteContext): Promise<Partial<QuoteContext>> {
-    return { unitPriceCents: await this.work.price(ctx.item!.sku) };
-  }
+    @Operation(operation)
+    async price(ctx: QuoteContext): Promise<Partial<QuoteContext>> {
+      return { unitPriceCents: await this.work.price(ctx.item!.sku) };
+    }
 
-  @Operation()
-  quote(ctx: QuoteContext): Partial<QuoteContext> {
-    return { quote: this.work.quote(ctx.item!, ctx.unitPriceCents!) };
+    @Operation(operation)
+    quote(ctx: QuoteContext): Partial<QuoteContext> {
+      return { quote: this.work.quote(ctx.item!, ctx.unitPriceCents!) };
+    }
   }
+  return BenchQuote;
 }
+
+export const BenchQuotePipeline = quotePipeline('bench-quote', {});
+export const BenchQuoteUnbudgetedPipeline = quotePipeline('bench-quote-unbudgeted', {
+  timeoutMs: false,
+});
 
 @Pipeline({
   name: 'bench-quote-db',
@@ -184,6 +197,13 @@ export class BenchController {
     return { success: true, data: quoteOf(result) };
   }
 
+  /** The same pipeline with no operation budget: what the 2 s default costs (`--pairs=budget`). */
+  @Get('cpu/pipeline-unbudgeted')
+  async cpuPipelineUnbudgeted(@Query('sku') sku: string, @Query('quantity') quantity: string) {
+    const result = await this.orchestrator.run(BenchQuoteUnbudgetedPipeline, { sku, quantity });
+    return { success: true, data: quoteOf(result) };
+  }
+
   @Get('db/hand-written')
   async dbHandWritten(@Query('sku') sku: string, @Query('quantity') quantity: string) {
     const item = this.work.parse(sku, quantity);
@@ -219,6 +239,6 @@ export class BenchController {
 
 @Module({
   controllers: [BenchController],
-  providers: [BenchWork, BenchQuotePipeline, BenchQuoteDbPipeline],
+  providers: [BenchWork, BenchQuotePipeline, BenchQuoteUnbudgetedPipeline, BenchQuoteDbPipeline],
 })
 export class BenchRoutesModule {}

@@ -58,6 +58,15 @@ export const PAIRS: readonly PairSpec[] = [
     b: '/bench/db/pipeline-reply',
   },
   {
+    id: 'budget',
+    description:
+      "the no-I/O pipeline without and with the starter's 2 s default operation budget: what the budget costs (--pairs=budget)",
+    a: '/bench/cpu/pipeline-unbudgeted',
+    b: '/bench/cpu/pipeline',
+    onRequest: true,
+    sides: ['no budget', '2 s budget'],
+  },
+  {
     id: 'same',
     description:
       "the no-I/O hand-written route against itself: the method's own noise, around 0 (--pairs=same)",

@@ -37,6 +37,15 @@ export function checkTimeout(where: string, value: number | undefined): number |
   return value;
 }
 
+/** A declared budget, else the module's default; `false` declares none, whatever the default. */
+function budgetOf(
+  where: string,
+  declared: number | false | undefined,
+  fallback: number | undefined,
+): number | undefined {
+  return declared === false ? undefined : checkTimeout(where, declared ?? fallback);
+}
+
 /** Fills a retry policy's defaults and refuses impossible values at boot. */
 export function toRetryPolicy(
   label: string,
@@ -129,7 +138,7 @@ export function buildPlan(
     methodByName.set(name, method);
     const label = `${className}@${method}`;
     const after = resolveAfter(label, metadata.after, names, index);
-    const timeoutMs = checkTimeout(label, metadata.timeoutMs ?? defaults.defaultOperationTimeoutMs);
+    const timeoutMs = budgetOf(label, metadata.timeoutMs, defaults.defaultOperationTimeoutMs);
     const compensation = findCompensation(
       target.prototype as Record<string, unknown>,
       accessor,
@@ -180,7 +189,7 @@ export function buildPlan(
     name: pipeline.name ?? className,
     target,
     description: pipeline.description,
-    timeoutMs: checkTimeout(className, pipeline.timeoutMs ?? defaults.defaultPipelineTimeoutMs),
+    timeoutMs: budgetOf(className, pipeline.timeoutMs, defaults.defaultPipelineTimeoutMs),
     operations: Object.freeze(operations),
   });
   return { definition, instance, steps: planSteps, sequential };

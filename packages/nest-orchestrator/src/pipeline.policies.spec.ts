@@ -7,6 +7,7 @@ import type { OrchestratorObserver } from './interfaces/orchestrator-observer.in
 import { NonRetryableError, OperationError } from './orchestrator.errors.js';
 import { Orchestrator } from './orchestrator.js';
 import { OrchestratorModule } from './orchestrator.module.js';
+import { PipelineRegistry } from './pipeline.registry.js';
 import { createPipelineTestingModule } from './testing/index.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -190,6 +191,52 @@ describe('retries', () => {
     expect(result.attempts).toEqual({ first: 2 });
     expect(flaky.calls).toBe(3);
     await app.close();
+  });
+});
+
+describe('module default budgets', () => {
+  @Pipeline({ name: 'budgets', timeoutMs: false })
+  class Budgets {
+    @Operation({ timeoutMs: false })
+    async unbounded(_ctx: object, run: OperationRun) {
+      await sleep(60);
+      return { unboundedDeadline: run.deadline ?? 'none', unboundedAborted: run.signal.aborted };
+    }
+
+    @Operation({ critical: false })
+    async bounded() {
+      await sleep(60);
+    }
+  }
+
+  it('apply to every operation and run unless one declares `timeoutMs: false`', async () => {
+    const app = await createPipelineTestingModule(Budgets, {
+      orchestrator: { defaultOperationTimeoutMs: 20, defaultPipelineTimeoutMs: 30 },
+    });
+    const definition = app.module.get(PipelineRegistry).get('budgets');
+    expect(definition?.timeoutMs).toBeUndefined();
+    expect(definition?.operations.map((operation) => operation.timeoutMs)).toEqual([undefined, 20]);
+
+    // 120 ms in all, past both defaults: only the operation that kept its budget times out.
+    const result = await app.run({});
+    expect(result.success).toBe(true);
+    expect(result.data).toEqual({ unboundedDeadline: 'none', unboundedAborted: false });
+    expect(result.errors).toEqual([
+      expect.objectContaining({ operation: 'bounded', code: 'TIMEOUT' }),
+    ]);
+    expect(result.metrics.unbounded).toBeGreaterThanOrEqual(55);
+    await app.close();
+  });
+
+  it('still refuses a budget that is neither a positive number nor `false`', async () => {
+    @Pipeline()
+    class Wrong {
+      @Operation({ timeoutMs: true as unknown as number })
+      only() {}
+    }
+    await expect(createPipelineTestingModule(Wrong)).rejects.toThrow(
+      'Wrong@only has an invalid timeout (true)',
+    );
   });
 });
 

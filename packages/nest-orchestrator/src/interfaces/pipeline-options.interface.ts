@@ -1,8 +1,11 @@
 export interface PipelineOptions {
   /** Name in results, metrics and dashboards; defaults to the class name. */
   name?: string;
-  /** Budget for a whole run in ms; overrides the module's `defaultPipelineTimeoutMs`. */
-  timeoutMs?: number;
+  /**
+   * Budget for a whole run in ms; overrides the module's `defaultPipelineTimeoutMs`, and `false`
+   * opts out of it.
+   */
+  timeoutMs?: number | false;
   /** Shown in generated dashboards and docs. */
   description?: string;
 }
@@ -25,8 +28,11 @@ export interface RetryOptions {
 export interface OperationOptions {
   /** Defaults to true: an operation fails closed unless told otherwise. */
   critical?: boolean;
-  /** Own budget in ms, all attempts together; overrides the module's `defaultOperationTimeoutMs`. */
-  timeoutMs?: number;
+  /**
+   * Own budget in ms, all attempts together; overrides the module's `defaultOperationTimeoutMs`,
+   * and `false` opts out of it.
+   */
+  timeoutMs?: number | false;
   /** Defaults to the method name. */
   name?: string;
   /** Retry on failure; `false` opts out of the module's `defaultRetry`. */
@@ -49,14 +55,14 @@ export interface OperationOptions {
 /** What the decorators store; the accessor turns it into definitions. */
 export interface PipelineMetadata {
   readonly name: string | undefined;
-  readonly timeoutMs: number | undefined;
+  readonly timeoutMs: number | false | undefined;
   readonly description: string | undefined;
 }
 
 export interface OperationMetadata {
   readonly name: string | undefined;
   readonly critical: boolean;
-  readonly timeoutMs: number | undefined;
+  readonly timeoutMs: number | false | undefined;
   readonly retry: RetryOptions | false | undefined;
   readonly compensate: string | undefined;
   readonly compensationTimeoutMs: number | undefined;
