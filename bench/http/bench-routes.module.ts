@@ -99,8 +99,8 @@ export class BenchWork {
 }
 
 /**
- * The no-I/O pipeline, each operation declared with `operation`: as the starter's routes get it
- * (the module's 2 s default budget), or with `timeoutMs: false` for the `budget` pair.
+ * The no-I/O pipeline, `operation` on each of its operations: `{}`, so the starter's 2 s default
+ * budget applies as it does to the starter's own pipelines, or `timeoutMs: false` (`budget` pair).
  */
 function quotePipeline(name: string, operation: OperationOptions) {
   @Pipeline({ name, description: 'Bench only: three operations, no I/O' })
