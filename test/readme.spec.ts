@@ -28,7 +28,9 @@ function typeErrors(file: string): string[] {
 async function extractExample(): Promise<string> {
   const readme = await readFile(`${root}README.md`, 'utf8');
   const block =
-    /<!-- readme-example:start -->\s*```ts\n([\s\S]*?)```\s*<!-- readme-example:end -->/.exec(readme);
+    /<!-- readme-example:start -->\s*```ts\n([\s\S]*?)```\s*<!-- readme-example:end -->/.exec(
+      readme,
+    );
   if (block === null) throw new Error('README.md has no readme-example block');
   return block[1];
 }
