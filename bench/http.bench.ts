@@ -10,7 +10,8 @@
 //   --warmup=S           unrecorded seconds per side before a pair (default 2)
 //   --connections=N      autocannon connections (default 10)
 //   --pairs=cpu,db       only these pairs (cpu, db, db-reply; same: a route against itself;
-//                        twin: it against a second route calling it)
+//                        twin: it against a second route calling it; budget: the pipeline
+//                        without and with the 2 s default operation budget)
 //   --cpu-prof-dir=DIR   run the server under `node --cpu-prof`; its profile lands in DIR
 //                        (summarise with dist-bench/bench/profile-summary.js)
 //   --perf=FILE          sample the server with Linux `perf` into FILE and print, per pair, where

@@ -99,8 +99,8 @@ export class BenchWork {
 }
 
 /**
- * The no-I/O pipeline, `operation` on each of its operations: `{}`, so the starter's 2 s default
- * budget applies as it does to the starter's own pipelines, or `timeoutMs: false` (`budget` pair).
+ * The no-I/O pipeline, `operation` on each of its operations: `{}`, so the starter's 2 s module
+ * default applies, or `timeoutMs: false` (the `budget` pair).
  */
 function quotePipeline(name: string, operation: OperationOptions) {
   @Pipeline({ name, description: 'Bench only: three operations, no I/O' })

@@ -217,7 +217,7 @@ describe('module default budgets', () => {
     expect(definition?.timeoutMs).toBeUndefined();
     expect(definition?.operations.map((operation) => operation.timeoutMs)).toEqual([undefined, 20]);
 
-    // 120 ms in all, past both defaults: only the operation that kept its budget times out.
+    // 60 ms, past both defaults, then the operation that kept its budget is cut at 20 ms.
     const result = await app.run({});
     expect(result.success).toBe(true);
     expect(result.data).toEqual({ unboundedDeadline: 'none', unboundedAborted: false });
@@ -225,6 +225,28 @@ describe('module default budgets', () => {
       expect.objectContaining({ operation: 'bounded', code: 'TIMEOUT' }),
     ]);
     expect(result.metrics.unbounded).toBeGreaterThanOrEqual(55);
+    await app.close();
+  });
+
+  it('leave an operation that opts out bounded by its run, and its compensation by 5 s', async () => {
+    @Pipeline({ name: 'bounded-run', timeoutMs: 30 })
+    class BoundedRun {
+      @Operation({ timeoutMs: false, compensate: 'undo' })
+      async long() {
+        await sleep(200);
+      }
+
+      undo() {}
+    }
+    const app = await createPipelineTestingModule(BoundedRun, {
+      orchestrator: { defaultOperationTimeoutMs: 20 },
+    });
+    const [operation] = app.module.get(PipelineRegistry).get('bounded-run')!.operations;
+    expect(operation.compensationTimeoutMs).toBe(5000);
+    const result = await app.run({});
+    expect(result.error).toEqual(expect.objectContaining({ operation: 'long', code: 'TIMEOUT' }));
+    // Ended by the run's 30 ms, not by the operation's 200 ms.
+    expect(result.duration).toBeLessThan(150);
     await app.close();
   });
 
