@@ -25,6 +25,8 @@ export const messages = {
     `${className}@${method} is decorated @Operation but ${className} is not a @Pipeline: add @Pipeline() to the class.`,
   invalidTimeout: (where: string, value: unknown) =>
     `${where} has an invalid timeout (${String(value)}): use a positive finite number of milliseconds.`,
+  invalidBudget: (where: string, value: unknown) =>
+    `${where} has an invalid timeout (${String(value)}): use a positive finite number of milliseconds, or false for none.`,
   notRegistered: (pipeline: string) =>
     `Pipeline ${pipeline} is not registered: decorate it with @Pipeline(), list it in a module's providers, and import OrchestratorModule.forRoot() once.`,
   operationTimedOut: (operation: string, timeoutMs: number) =>

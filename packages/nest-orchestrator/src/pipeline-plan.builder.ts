@@ -29,10 +29,14 @@ interface FoundOperation {
   readonly metadata: OperationMetadata;
 }
 
-export function checkTimeout(where: string, value: number | undefined): number | undefined {
+export function checkTimeout(
+  where: string,
+  value: number | undefined,
+  explain: (where: string, value: unknown) => string = messages.invalidTimeout,
+): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new OrchestratorConfigurationError(messages.invalidTimeout(where, value));
+    throw new OrchestratorConfigurationError(explain(where, value));
   }
   return value;
 }
@@ -43,7 +47,10 @@ function budgetOf(
   declared: number | false | undefined,
   fallback: number | undefined,
 ): number | undefined {
-  return declared === false ? undefined : checkTimeout(where, declared ?? fallback);
+  if (declared === false) return undefined;
+  return declared === undefined
+    ? checkTimeout(where, fallback)
+    : checkTimeout(where, declared, messages.invalidBudget);
 }
 
 /** Fills a retry policy's defaults and refuses impossible values at boot. */

@@ -257,7 +257,7 @@ describe('module default budgets', () => {
       only() {}
     }
     await expect(createPipelineTestingModule(Wrong)).rejects.toThrow(
-      'Wrong@only has an invalid timeout (true)',
+      'Wrong@only has an invalid timeout (true): use a positive finite number of milliseconds, or false for none.',
     );
   });
 });
