@@ -23,10 +23,9 @@ export const messages = {
     `@Pipeline ${className} is request-scoped or transient (or depends on such a provider): pipelines are built once at boot, so they must be singletons.`,
   operationOutsidePipeline: (className: string, method: string) =>
     `${className}@${method} is decorated @Operation but ${className} is not a @Pipeline: add @Pipeline() to the class.`,
-  invalidTimeout: (where: string, value: unknown) =>
-    `${where} has an invalid timeout (${String(value)}): use a positive finite number of milliseconds.`,
-  invalidBudget: (where: string, value: unknown) =>
-    `${where} has an invalid timeout (${String(value)}): use a positive finite number of milliseconds, or false for none.`,
+  /** `falseAllowed`: a decorator's, where `false` means no budget. */
+  invalidTimeout: (where: string, value: unknown, falseAllowed = false) =>
+    `${where} has an invalid timeout (${String(value)}): use a positive finite number of milliseconds${falseAllowed ? ', or false for none' : ''}.`,
   notRegistered: (pipeline: string) =>
     `Pipeline ${pipeline} is not registered: decorate it with @Pipeline(), list it in a module's providers, and import OrchestratorModule.forRoot() once.`,
   operationTimedOut: (operation: string, timeoutMs: number) =>

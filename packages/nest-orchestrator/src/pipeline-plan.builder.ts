@@ -32,11 +32,11 @@ interface FoundOperation {
 export function checkTimeout(
   where: string,
   value: number | undefined,
-  explain: (where: string, value: unknown) => string = messages.invalidTimeout,
+  falseAllowed = false,
 ): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new OrchestratorConfigurationError(explain(where, value));
+    throw new OrchestratorConfigurationError(messages.invalidTimeout(where, value, falseAllowed));
   }
   return value;
 }
@@ -50,7 +50,7 @@ function budgetOf(
   if (declared === false) return undefined;
   return declared === undefined
     ? checkTimeout(where, fallback)
-    : checkTimeout(where, declared, messages.invalidBudget);
+    : checkTimeout(where, declared, true);
 }
 
 /** Fills a retry policy's defaults and refuses impossible values at boot. */
