@@ -196,6 +196,27 @@ describe('HTTP benchmark (smoke, 1 s per side)', () => {
   });
 });
 
+describe('HTTP benchmark, the pairs run only when named (smoke)', () => {
+  it('answers the same quote on both sides of each pair and times them without errors', async () => {
+    const named = PAIRS.filter((pair) => pair.onRequest === true).map((pair) => pair.id);
+    // Listed, so a pair dropped from the bench (or one no longer on request) fails here.
+    expect(named).toEqual(['budget', 'same', 'twin']);
+    // runHttp first checks that both routes of every pair answer the same data (checkPair).
+    const report = await runHttp({
+      ...HTTP_QUICK,
+      mode: 'quick',
+      server: 'in-process',
+      pairs: named,
+    });
+    expect(report.pairs.map((pair) => pair.id)).toEqual(named);
+    for (const pair of report.pairs) {
+      expect(pair.invalid).toBeUndefined();
+      expect(pair.a.runs[0].requests).toBeGreaterThan(0);
+      expect(pair.b.runs[0].requests).toBeGreaterThan(0);
+    }
+  }, 300_000);
+});
+
 describe('store benchmark (smoke, PGlite, a handful of calls)', () => {
   // Listed here on purpose rather than derived from the bench, so a dropped row fails.
   const EXPECTED_OPERATIONS = ['select-1', 'first-keyed', 'replay', 'renew'];

@@ -100,9 +100,10 @@ export class BenchWork {
 
 /**
  * The no-I/O pipeline, `operation` on each of its operations: `{}`, so the starter's 2 s module
- * default applies, or `timeoutMs: false` (the `budget` pair).
+ * default applies, or `timeoutMs: false` (the `budget` pair). `className` names it in
+ * `Class@method` labels and logs, which would otherwise read `BenchQuote` for both.
  */
-function quotePipeline(name: string, operation: OperationOptions) {
+function quotePipeline(name: string, className: string, operation: OperationOptions) {
   @Pipeline({ name, description: 'Bench only: three operations, no I/O' })
   class BenchQuote {
     constructor(readonly work: BenchWork) {}
@@ -122,13 +123,15 @@ function quotePipeline(name: string, operation: OperationOptions) {
       return { quote: this.work.quote(ctx.item!, ctx.unitPriceCents!) };
     }
   }
-  return BenchQuote;
+  return Object.defineProperty(BenchQuote, 'name', { value: className });
 }
 
-export const BenchQuotePipeline = quotePipeline('bench-quote', {});
-export const BenchQuoteUnbudgetedPipeline = quotePipeline('bench-quote-unbudgeted', {
-  timeoutMs: false,
-});
+export const BenchQuotePipeline = quotePipeline('bench-quote', 'BenchQuotePipeline', {});
+export const BenchQuoteUnbudgetedPipeline = quotePipeline(
+  'bench-quote-unbudgeted',
+  'BenchQuoteUnbudgetedPipeline',
+  { timeoutMs: false },
+);
 
 @Pipeline({
   name: 'bench-quote-db',
